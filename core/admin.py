@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import PortalUserChangeForm, PortalUserCreationForm
+from core.models import DatasetGrant, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "is_border", "is_urban")
+    list_filter = ("level", "is_border", "is_urban")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class DatasetGrantInline(admin.TabularInline):
+    model = DatasetGrant
+    extra = 0
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = ("username", "get_full_name", "role", "region", "is_active")
+    list_filter = ("role", "is_active", "region__level")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    inlines = [DatasetGrantInline]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Role and region"), {"fields": ("role", "region", "phone")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Role and region"), {"fields": ("role", "region")}),
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("regions/", views.region_browser, name="region-browser"),
+    path("regions/<str:code>/", views.region_browser, name="region-detail"),
+]

@@ -1,0 +1,76 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.generic import TemplateView
+
+from core import selectors
+from core.scope import scope_for
+
+
+@login_required
+def home(request):
+    root = selectors.region_root_for(user=request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "root": root,
+            "scope": scope_for(request.user),
+            "level_counts": selectors.region_level_counts(user=request.user),
+        },
+    )
+
+
+@login_required
+def region_browser(request, code=None):
+    """Drill down the hierarchy, never above or beside the user's own subtree."""
+    if code is None:
+        region = selectors.region_root_for(user=request.user)
+    else:
+        region = selectors.region_get_visible(user=request.user, code=code)
+    children = (
+        selectors.region_children_with_counts(user=request.user, region=region) if region else []
+    )
+    ancestors = selectors.region_ancestors(user=request.user, region=region) if region else []
+    return render(
+        request,
+        "core/regions.html",
+        {"region": region, "children": children, "ancestors": ancestors, "section": "regions"},
+    )
+
+
+@login_required
+def dashboard(request):
+    root = selectors.region_root_for(user=request.user)
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "section": "dashboard",
+            "root": root,
+            "level_counts": selectors.region_level_counts(user=request.user),
+            "children": selectors.region_children_with_counts(user=request.user, region=root)
+            if root
+            else [],
+        },
+    )
+
+
+class ModulePendingView(LoginRequiredMixin, TemplateView):
+    """The landing page of a module whose pages are still being built (named in its app's urls)."""
+
+    template_name = "core/module_pending.html"
+    title = ""
+    section = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, section=self.section, **kwargs)
+
+
+def healthz(request):
+    """Liveness for the container health check: the app answers and the database does too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
