@@ -43,12 +43,18 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+MAKEMESSAGES := $(PY) manage.py makemessages --locale zh_Hans --locale en --no-location \
+	--no-obsolete --ignore '.venv/*' --ignore 'static/*' --ignore 'var/*' --ignore 'staticfiles/*'
+
 # Needs gettext (msgfmt). Regenerates the catalogs from the code and templates, then compiles them.
 messages: setup
-	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-location --no-obsolete \
-		--ignore '.venv/*' --ignore 'static/*' --ignore 'var/*' --ignore 'staticfiles/*'
+	$(MAKEMESSAGES)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
-# Fails when a marked string is missing from the catalogs or a .mo is stale.
-check-messages: messages
-	git diff --exit-code -I 'POT-Creation-Date' -- locale/
+# Fails when a marked string is missing from the committed .po catalogs (the test suite checks
+# that each committed .mo is what its .po compiles to).
+check-messages: setup
+	$(MAKEMESSAGES)
+	@git diff --exit-code -I 'POT-Creation-Date' -- 'locale/*.po' \
+		|| { echo "locale/*.po are stale: run make messages, translate, commit"; exit 1; }
+	@git checkout -- locale/

@@ -13,14 +13,67 @@ REAL_TOWNSHIPS_PER_COUNTY = 15.6
 REAL_VILLAGES_PER_TOWNSHIP = 10.0
 
 TOWN_NAMES = [
-    "太平", "永安", "长安", "新兴", "红旗", "民主", "兴隆", "双河", "三合", "东升",
-    "福安", "黎明", "胜利", "建设", "合心", "大岭", "石头", "榆林", "柳树", "靠山",
-    "朝阳", "向阳", "平安", "和平", "光明", "团结", "前进", "五星", "明月",
+    "太平",
+    "永安",
+    "长安",
+    "新兴",
+    "红旗",
+    "民主",
+    "兴隆",
+    "双河",
+    "三合",
+    "东升",
+    "福安",
+    "黎明",
+    "胜利",
+    "建设",
+    "合心",
+    "大岭",
+    "石头",
+    "榆林",
+    "柳树",
+    "靠山",
+    "朝阳",
+    "向阳",
+    "平安",
+    "和平",
+    "光明",
+    "团结",
+    "前进",
+    "五星",
+    "明月",
 ]
 VILLAGE_NAMES = [
-    "东风", "西岗", "南沟", "北山", "前屯", "后屯", "王家", "李家", "张家", "刘家",
-    "新立", "永胜", "长山", "杨树", "榆树", "河口", "泉眼", "双山", "大房", "三道",
-    "四合", "五一", "六家子", "七里", "八棵树", "九台", "十里堡", "荒沟", "松林", "红光",
+    "东风",
+    "西岗",
+    "南沟",
+    "北山",
+    "前屯",
+    "后屯",
+    "王家",
+    "李家",
+    "张家",
+    "刘家",
+    "新立",
+    "永胜",
+    "长山",
+    "杨树",
+    "榆树",
+    "河口",
+    "泉眼",
+    "双山",
+    "大房",
+    "三道",
+    "四合",
+    "五一",
+    "六家子",
+    "七里",
+    "八棵树",
+    "九台",
+    "十里堡",
+    "荒沟",
+    "松林",
+    "红光",
 ]
 STREET_NAMES = ["中心", "站前", "新华", "人民", "建设", "胜利", "和平", "东盛", "西安", "南岭"]
 
@@ -80,7 +133,7 @@ def _demo_users(stdout) -> None:
         ("visitor", f"{village.name}巡访员", Role.VISITOR, village, None),
         ("finance", "省财政厅", Role.PARTNER, province, [Dataset.FUNDING, Dataset.INDICATORS]),
     ]
-    stdout.write("Demo accounts (demo only; password for all: %s)" % DEMO_PASSWORD)
+    stdout.write(f"Demo accounts (demo only; password for all: {DEMO_PASSWORD})")
     for username, full_name, role, region, datasets in accounts:
         if not User.objects.filter(username=username).exists():
             user_create(

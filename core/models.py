@@ -89,14 +89,18 @@ class Region(models.Model):
             raise ValidationError({"code": str(error)}) from error
         if self.level and self.level != level:
             raise ValidationError(
-                {"level": _("The code %(code)s is a %(level)s code.")
-                 % {"code": self.code, "level": RegionLevel(level).label}}
+                {
+                    "level": _("The code %(code)s is a %(level)s code.")
+                    % {"code": self.code, "level": RegionLevel(level).label}
+                }
             )
         expected = expected_parent_code(self.code, level)
         if expected and (self.parent is None or self.parent.code != expected):
             raise ValidationError(
-                {"parent": _("The parent of %(code)s must be the region %(parent)s.")
-                 % {"code": self.code, "parent": expected}}
+                {
+                    "parent": _("The parent of %(code)s must be the region %(parent)s.")
+                    % {"code": self.code, "parent": expected}
+                }
             )
 
 

@@ -61,8 +61,10 @@ def region_children_with_counts(*, user, region: Region) -> list[Region]:
     counts: dict[tuple[str, str], int] = {(prefix, level): n for prefix, level, n in rows}
     for child in children:
         # None where the level is not below the child (a township has no townships under it).
-        for level, attribute in ((RegionLevel.TOWNSHIP, "township_count"),
-                                 (RegionLevel.VILLAGE, "village_count")):
+        for level, attribute in (
+            (RegionLevel.TOWNSHIP, "township_count"),
+            (RegionLevel.VILLAGE, "village_count"),
+        ):
             value = counts.get((child.code_prefix, level), 0) if level in below else None
             setattr(child, attribute, value)
     return children
@@ -71,7 +73,5 @@ def region_children_with_counts(*, user, region: Region) -> list[Region]:
 def region_ancestors(*, user, region: Region) -> list[Region]:
     """The ancestors the user may see, from the top down, by their codes (one query)."""
     index = LEVEL_ORDER.index(RegionLevel(region.level))
-    codes = [
-        region.code[: PREFIX_LENGTH[level]].ljust(12, "0") for level in LEVEL_ORDER[:index]
-    ]
+    codes = [region.code[: PREFIX_LENGTH[level]].ljust(12, "0") for level in LEVEL_ORDER[:index]]
     return list(Region.objects.visible_to(user).filter(code__in=codes).order_by("code"))

@@ -74,7 +74,9 @@ def decode_text(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise RegionImportError([RowError(0, "-", "-", _("the file is neither UTF-8 nor GB18030 text"))])
+    raise RegionImportError(
+        [RowError(0, "-", "-", _("the file is neither UTF-8 nor GB18030 text"))]
+    )
 
 
 def _parse_bool(value: str) -> bool | None:
@@ -146,13 +148,16 @@ def regions_import_csv(*, raw: bytes) -> RegionImportResult:
                     line,
                     "code",
                     code,
-                    _("duplicate code, first seen on line %(line)s") % {"line": parsed[code]["line"]},
+                    _("duplicate code, first seen on line %(line)s")
+                    % {"line": parsed[code]["line"]},
                 )
             )
         if not name:
             row_errors.append(RowError(line, "name", name, _("the name is required")))
         elif len(name) > 100:
-            row_errors.append(RowError(line, "name", name, _("the name is longer than 100 characters")))
+            row_errors.append(
+                RowError(line, "name", name, _("the name is longer than 100 characters"))
+            )
         if level is not None:
             expected = expected_parent_code(code, level)
             if parent_code != expected:
@@ -175,9 +180,7 @@ def regions_import_csv(*, raw: bytes) -> RegionImportResult:
             try:
                 coordinates[column] = _parse_coordinate(cell(column), low, high)
             except InvalidOperation:
-                row_errors.append(
-                    RowError(line, column, cell(column), _("not a valid coordinate"))
-                )
+                row_errors.append(RowError(line, column, cell(column), _("not a valid coordinate")))
         errors.extend(row_errors)
         if not row_errors:
             parsed[code] = {
@@ -215,7 +218,9 @@ def regions_import_csv(*, raw: bytes) -> RegionImportResult:
 @transaction.atomic
 def _write_regions(rows: list[dict]) -> RegionImportResult:
     result = RegionImportResult(rows=len(rows))
-    existing = {region.code: region for region in Region.objects.filter(code__in=[r["code"] for r in rows])}
+    existing = {
+        region.code: region for region in Region.objects.filter(code__in=[r["code"] for r in rows])
+    }
     for level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
         level_rows = [row for row in rows if row["level"] == level]
         if not level_rows:

@@ -21,7 +21,9 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture
 def chromium_path():
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
     require(path is not None, "Debian's chromium is not installed (apt-get install chromium)")
     return path
 
@@ -60,7 +62,10 @@ def users(tree):
     """One account of every role (the visitor in 东阿拉村, township staff in 春化镇)."""
     return {
         Role.PROVINCIAL_ADMIN: UserFactory(
-            username="admin", role=Role.PROVINCIAL_ADMIN, region=tree["province"], is_staff=True,
+            username="admin",
+            role=Role.PROVINCIAL_ADMIN,
+            region=tree["province"],
+            is_staff=True,
             is_superuser=True,
         ),
         Role.PROVINCIAL_LEADER: UserFactory(
@@ -78,3 +83,16 @@ def users(tree):
         Role.VISITOR: UserFactory(username="visitor", role=Role.VISITOR, region=tree["hc_village"]),
         Role.PARTNER: UserFactory(username="finance", role=Role.PARTNER, region=tree["province"]),
     }
+
+
+@pytest.fixture
+def live_server(transactional_db):
+    """A live server per test, stopped before the test database is dropped.
+
+    pytest-django's own is session-scoped and outlives the database on PostgreSQL.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()

@@ -43,6 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.COUNTY_OFFICER
     region = factory.LazyFunction(lambda: region("222404000000"))
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or "secret-pass-123")

@@ -28,8 +28,14 @@ def test_wrong_password_is_refused(client, users):
 
 
 def test_pages_require_login(client, tree):
-    for name in ["home", "dashboard", "region-browser", "facilities:index", "visits:index",
-                 "funding:index"]:
+    for name in [
+        "home",
+        "dashboard",
+        "region-browser",
+        "facilities:index",
+        "visits:index",
+        "funding:index",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 302 and response.url.startswith(reverse("login")), name
 
@@ -44,8 +50,11 @@ def test_password_change(client, users):
     client.force_login(users[Role.COUNTY_OFFICER])
     response = client.post(
         reverse("password_change"),
-        {"old_password": "secret-pass-123", "new_password1": "Jilin-new-2024!",
-         "new_password2": "Jilin-new-2024!"},
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "Jilin-new-2024!",
+            "new_password2": "Jilin-new-2024!",
+        },
     )
     assert response.status_code == 302
     assert User.objects.get(username="hunchun").check_password("Jilin-new-2024!")
@@ -69,8 +78,12 @@ def test_navigation_reaches_every_module(client, users):
 
 @pytest.mark.parametrize(
     ("role", "region_code"),
-    [(Role.COUNTY_OFFICER, "222400000000"), (Role.TOWNSHIP_STAFF, "222404000000"),
-     (Role.PREFECTURE_OFFICER, "220000000000"), (Role.COUNTY_OFFICER, None)],
+    [
+        (Role.COUNTY_OFFICER, "222400000000"),
+        (Role.TOWNSHIP_STAFF, "222404000000"),
+        (Role.PREFECTURE_OFFICER, "220000000000"),
+        (Role.COUNTY_OFFICER, None),
+    ],
 )
 def test_an_account_region_must_fit_its_role(tree, role, region_code):
     region = tree["province"].__class__.objects.filter(code=region_code).first()
@@ -80,11 +93,17 @@ def test_an_account_region_must_fit_its_role(tree, role, region_code):
 
 
 def test_user_create_gives_partner_grants_and_admin_the_admin_site(tree):
-    partner = user_create(username="p", password="pw-123456", role=Role.PARTNER,
-                          region=tree["province"], datasets=["funding"])
+    partner = user_create(
+        username="p",
+        password="pw-123456",
+        role=Role.PARTNER,
+        region=tree["province"],
+        datasets=["funding"],
+    )
     assert list(partner.dataset_grants.values_list("dataset", flat=True)) == ["funding"]
-    admin = user_create(username="a", password="pw-123456", role=Role.PROVINCIAL_ADMIN,
-                        region=tree["province"])
+    admin = user_create(
+        username="a", password="pw-123456", role=Role.PROVINCIAL_ADMIN, region=tree["province"]
+    )
     assert admin.is_staff and admin.check_password("pw-123456")
 
 

@@ -50,8 +50,13 @@ def test_compiled_catalogs_are_committed_and_current(language, tmp_path):
 def test_every_chinese_message_is_translated():
     po = (LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = po.split("\n\n")[1:]
-    untranslated = [e for e in entries if 'msgstr ""' in e.splitlines()[-1] and "msgid_plural" not in e
-                    and e.strip().splitlines()[-1] == 'msgstr ""']
+    untranslated = [
+        e
+        for e in entries
+        if 'msgstr ""' in e.splitlines()[-1]
+        and "msgid_plural" not in e
+        and e.strip().splitlines()[-1] == 'msgstr ""'
+    ]
     fuzzy = [e for e in entries if "#, fuzzy" in e]
     assert not untranslated, untranslated[:3]
     assert not fuzzy, fuzzy[:3]

@@ -13,6 +13,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 GOOD = """code,name,parent_code,is_urban,longitude,latitude
 222404101201,东阿拉村,222404101000,0,130.5,42.9
 222404101000,春化镇,222404000000,0,130.6,43.0
@@ -75,8 +76,15 @@ def test_a_bad_file_changes_nothing_and_reports_every_bad_line(tmp_path, capsys)
     assert Region.objects.count() == before
     assert not Region.objects.filter(code="222404101000").exists()
     err = capsys.readouterr().err
-    for line, column in [(3, "code"), (4, "name"), (5, "parent_code"), (6, "parent_code"),
-                         (7, "code"), (7, "is_urban"), (8, "code")]:
+    for line, column in [
+        (3, "code"),
+        (4, "name"),
+        (5, "parent_code"),
+        (6, "parent_code"),
+        (7, "code"),
+        (7, "is_urban"),
+        (8, "code"),
+    ]:
         assert f"line {line}, column {column}" in err, (line, column, err)
     assert "line 2," not in err
 
@@ -95,5 +103,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
 def test_errors_are_in_chinese_by_default(tmp_path, capsys):
     with translation.override("zh-hans"), pytest.raises(CommandError, match="未导入"):
-        call_command("import_regions", str(write(tmp_path, "code,name,parent_code,is_urban\n1,x,2,0\n")))
+        call_command(
+            "import_regions", str(write(tmp_path, "code,name,parent_code,is_urban\n1,x,2,0\n"))
+        )
     assert "第 2 行" in capsys.readouterr().err

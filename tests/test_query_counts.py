@@ -18,8 +18,9 @@ def many_townships(tree):
 
 
 @pytest.mark.parametrize("role", [Role.PROVINCIAL_ADMIN, Role.COUNTY_OFFICER])
-def test_region_page_query_count_is_bounded(client, users, many_townships, role,
-                                            django_assert_max_num_queries):
+def test_region_page_query_count_is_bounded(
+    client, users, many_townships, role, django_assert_max_num_queries
+):
     client.force_login(users[role])
     with django_assert_max_num_queries(8):
         response = client.get(reverse("region-detail", args=["222404000000"]))
@@ -28,8 +29,9 @@ def test_region_page_query_count_is_bounded(client, users, many_townships, role,
     assert sum(child.village_count for child in response.context["children"]) == 62
 
 
-def test_dashboard_and_home_query_counts_are_bounded(client, users, many_townships,
-                                                     django_assert_max_num_queries):
+def test_dashboard_and_home_query_counts_are_bounded(
+    client, users, many_townships, django_assert_max_num_queries
+):
     client.force_login(users[Role.PREFECTURE_OFFICER])
     with django_assert_max_num_queries(8):
         assert client.get(reverse("dashboard")).status_code == 200
@@ -37,8 +39,9 @@ def test_dashboard_and_home_query_counts_are_bounded(client, users, many_townshi
         assert client.get(reverse("home")).status_code == 200
 
 
-def test_api_region_list_query_count_is_bounded(client, users, many_townships,
-                                                django_assert_max_num_queries):
+def test_api_region_list_query_count_is_bounded(
+    client, users, many_townships, django_assert_max_num_queries
+):
     client.force_login(users[Role.COUNTY_OFFICER])
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/regions/?page_size=200")

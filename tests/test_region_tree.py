@@ -16,8 +16,18 @@ PREFECTURES = {
     "220800000000": "白城市",
     "222400000000": "延边朝鲜族自治州",
 }
-BORDER_COUNTIES = {"图们市", "龙井市", "和龙市", "珲春市", "安图县", "集安市", "浑江区", "临江市",
-                   "长白朝鲜族自治县", "抚松县"}
+BORDER_COUNTIES = {
+    "图们市",
+    "龙井市",
+    "和龙市",
+    "珲春市",
+    "安图县",
+    "集安市",
+    "浑江区",
+    "临江市",
+    "长白朝鲜族自治县",
+    "抚松县",
+}
 
 
 def test_province_has_the_nine_prefecture_level_divisions():
@@ -40,8 +50,14 @@ def test_every_county_sits_under_the_prefecture_its_code_names():
 
 @pytest.mark.parametrize(
     ("county", "prefecture"),
-    [("珲春市", "延边朝鲜族自治州"), ("公主岭市", "长春市"), ("梅河口市", "通化市"),
-     ("抚松县", "白山市"), ("前郭尔罗斯蒙古族自治县", "松原市"), ("舒兰市", "吉林市")],
+    [
+        ("珲春市", "延边朝鲜族自治州"),
+        ("公主岭市", "长春市"),
+        ("梅河口市", "通化市"),
+        ("抚松县", "白山市"),
+        ("前郭尔罗斯蒙古族自治县", "松原市"),
+        ("舒兰市", "吉林市"),
+    ],
 )
 def test_known_counties_have_the_right_prefecture(county, prefecture):
     assert Region.objects.get(name=county).parent.name == prefecture
@@ -55,7 +71,9 @@ def test_codes_nest_so_a_subtree_is_a_prefix_query():
 
 
 def test_the_ten_border_counties_are_flagged():
-    assert set(Region.objects.filter(is_border=True).values_list("name", flat=True)) == BORDER_COUNTIES
+    assert (
+        set(Region.objects.filter(is_border=True).values_list("name", flat=True)) == BORDER_COUNTIES
+    )
 
 
 def test_model_validation_rejects_a_code_that_does_not_match_its_parent():
@@ -67,15 +85,29 @@ def test_model_validation_rejects_a_code_that_does_not_match_its_parent():
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("220000000000", "province"), ("222400000000", "prefecture"), ("222404000000", "county"),
-     ("222404101000", "township"), ("222404101201", "village")],
+    [
+        ("220000000000", "province"),
+        ("222400000000", "prefecture"),
+        ("222404000000", "county"),
+        ("222404101000", "township"),
+        ("222404101201", "village"),
+    ],
 )
 def test_level_of_code(code, level):
     assert level_of_code(code) == level
 
 
-@pytest.mark.parametrize("code", ["22040410100", "2204041010001", "22040410100x", "000000000000",
-                                  "220004101000", "222404000201"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "22040410100",
+        "2204041010001",
+        "22040410100x",
+        "000000000000",
+        "220004101000",
+        "222404000201",
+    ],
+)
 def test_malformed_codes_are_rejected(code):
     with pytest.raises(InvalidRegionCode):
         level_of_code(code)

@@ -30,8 +30,7 @@ def test_prefecture_officer_sees_only_the_prefecture_subtree(users, tree):
 
 def test_county_officer_sees_only_the_county_subtree(users, tree):
     codes = visible_codes(users[Role.COUNTY_OFFICER])
-    assert codes == {"222404000000", "222404101000", "222404101201", "222404102000",
-                     "222404102201"}
+    assert codes == {"222404000000", "222404101000", "222404101201", "222404102000", "222404102201"}
 
 
 def test_township_staff_sees_only_the_township(users, tree):

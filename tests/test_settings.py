@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,8 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -40,7 +42,10 @@ def test_debug_is_off_unless_asked():
 
 def test_check_deploy_reports_nothing_under_production_settings():
     result = manage(
-        "check", "--deploy", "--fail-level", "DEBUG",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k3-" + "a1b2c3d4e5f6g7h8i9j0" * 3,
         DJANGO_ALLOWED_HOSTS="portal.mca.jl.gov.cn",
@@ -62,15 +67,34 @@ def compose_command():
 
 def test_docker_compose_file_is_valid_and_matches_the_settings():
     command = compose_command()
-    require(command is not None, "neither `docker compose` nor Debian's docker-compose is installed")
+    require(
+        command is not None, "neither `docker compose` nor Debian's docker-compose is installed"
+    )
     env = {**os.environ, "DJANGO_SECRET_KEY": "compose-check", "POSTGRES_PASSWORD": "compose-check"}
-    result = subprocess.run([*command, "config"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [*command, "config"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     config = result.stdout
     for service in ("db:", "redis:", "web:", "worker:", "beat:"):
         assert service in config
-    for variable in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SECRET_KEY",
-                     "DJANGO_ALLOWED_HOSTS", "healthcheck"):
+    for variable in (
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "healthcheck",
+    ):
         assert variable in config
     assert "gunicorn" in config and "celery" in config
+
+
+def test_every_environment_variable_the_settings_read_is_documented():
+    import re
+
+    settings_source = (ROOT / "eldercare" / "settings.py").read_text()
+    readme = (ROOT / "README.md").read_text()
+    names = set(re.findall(r'env(?:_bool|_list|iron\.get)\(\s*"([A-Z_]+)"', settings_source))
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} <= names
+    undocumented = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not undocumented

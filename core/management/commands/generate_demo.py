@@ -26,5 +26,7 @@ class Command(BaseCommand):
             module = import_module(f"{config.name}.demo")
             self.stdout.write(f"[{config.label}] ...")
             # One random stream per app, so adding an app never changes another app's data.
-            module.generate(scale=scale, rng=random.Random(f"{seed}:{config.label}"), stdout=self.stdout)
+            module.generate(
+                scale=scale, rng=random.Random(f"{seed}:{config.label}"), stdout=self.stdout
+            )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
