@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PortalUserChangeForm, PortalUserCreationForm
 from core.models import DatasetGrant, Region, User
 
+admin.site.site_header = _("Jilin elderly-care service network")
+admin.site.site_title = _("Jilin elderly-care service network")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -27,7 +31,7 @@ class DatasetGrantInline(admin.TabularInline):
 class PortalUserAdmin(UserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
-    list_display = ("username", "get_full_name", "role", "region", "is_active")
+    list_display = ("username", "full_name", "role", "region", "is_active")
     list_filter = ("role", "is_active", "region__level")
     list_select_related = ("region",)
     autocomplete_fields = ("region",)
@@ -36,6 +40,11 @@ class PortalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         (_("Role and region"), {"fields": ("role", "region", "phone")}),
     )
+
+    @admin.display(description=_("full name"))
+    def full_name(self, user):
+        return user.get_full_name()
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         (_("Role and region"), {"fields": ("role", "region")}),

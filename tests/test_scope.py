@@ -118,3 +118,10 @@ def test_api_filters_by_level_and_subtree(client, users, tree):
     assert len(rows) == 8 and all(row["parent_code"] == "222400000000" for row in rows)
     border = client.get("/api/v1/regions/?is_border=true&page_size=100").json()
     assert border["count"] == 10
+
+
+def test_breadcrumbs_do_not_reveal_regions_above_the_scope(client, users):
+    client.force_login(users[Role.COUNTY_OFFICER])
+    response = client.get(reverse("region-detail", args=["222404101000"]))
+    assert [r.code for r in response.context["ancestors"]] == ["222404000000"]
+    assert "延边朝鲜族自治州" not in response.content.decode()
