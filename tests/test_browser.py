@@ -8,7 +8,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
 @pytest.fixture
-def browser(chromium_path):
+def browser(chromium_path, live_server):
+    """Closed before the live server stops, so no keep-alive request thread outlives it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
