@@ -9,7 +9,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 @pytest.fixture
 def browser(chromium_path, live_server):
-    """Closed before the live server stops, so no keep-alive request thread outlives it."""
+    """Closed before the live server stops, so no keep-alive request thread outlives it.
+
+    Playwright's sync API switches greenlets, and Django's connections are per context: a test
+    creates its database rows (fixtures listed before `browser`) before Playwright starts,
+    otherwise their connection is orphaned and PostgreSQL cannot drop the test database.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -23,7 +28,7 @@ def browser(chromium_path, live_server):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_login_in_chinese_then_switch_to_english(browser, live_server, users):
+def test_login_in_chinese_then_switch_to_english(users, live_server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # An English-speaking browser still gets Chinese: staff read Chinese first.
     page = browser.new_page(locale="en-US", viewport={"width": 1280, "height": 800})
