@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.forms.models import construct_instance
 
 from core.models import User
 
@@ -13,3 +15,43 @@ class PortalUserChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+def add_service_errors(form, error) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that validates fields but leaves the instance and the rules to a service.
+
+    Field validators still run, on a throwaway copy; `self.instance` is not touched, so the
+    service sees the stored values next to the new ones (the facility service keeps a history
+    of what changed), and the rules and constraints are reported by the service with messages
+    that name the field instead of the constraint.
+    """
+
+    def _post_clean(self):
+        probe = type(self.instance)()
+        probe.__dict__.update(
+            {key: value for key, value in self.instance.__dict__.items() if key != "_state"}
+        )
+        probe._state.adding = self.instance._state.adding
+        try:
+            construct_instance(self, probe, self._meta.fields, self._meta.exclude)
+            probe.full_clean(
+                exclude=self._get_validation_exclusions(),
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+    def model_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }

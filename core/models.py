@@ -20,7 +20,7 @@ class RegionQuerySet(ScopedQuerySet):
 
     def subtree(self, region: "Region"):
         """The region and all its descendants, by code prefix (index-friendly, no recursion)."""
-        return self.filter(code__startswith=region.code_prefix)
+        return self.within(region)
 
     def children_of(self, region: "Region"):
         return self.filter(parent=region)

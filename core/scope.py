@@ -63,11 +63,27 @@ class ScopedQuerySet(models.QuerySet):
     #: The dataset partner departments need a grant for (None: reference data anyone may read).
     dataset: str | None = None
 
+    def _code_field(self) -> str:
+        return f"{self.region_lookup}__code" if self.region_lookup else "code"
+
+    def within(self, region):
+        """Rows in a region's subtree (a code-prefix filter, not a security boundary)."""
+        return self.filter(**{f"{self._code_field()}__startswith": region.code_prefix})
+
     def visible_to(self, user):
         scope = scope_for(user)
         if scope.nothing or not scope.allows_dataset(self.dataset):
             return self.none()
         if scope.everything:
             return self.all()
-        field = f"{self.region_lookup}__code" if self.region_lookup else "code"
-        return self.filter(**{f"{field}__startswith": scope.code_prefix})
+        return self.filter(**{f"{self._code_field()}__startswith": scope.code_prefix})
+
+
+def scope_covers(user, region) -> bool:
+    """Whether a region lies inside the user's scope (no query: codes nest)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.nothing or region is None:
+        return False
+    return region.code.startswith(scope.code_prefix)

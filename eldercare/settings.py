@@ -232,6 +232,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api_errors.portal_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jilin elderly-care portal API",

@@ -1,13 +1,17 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from core.views import ModulePendingView
+from facilities import views
 
 app_name = "facilities"
 urlpatterns = [
-    path(
-        "",
-        ModulePendingView.as_view(title=_("Facilities"), section="facilities"),
-        name="index",
-    ),
+    path("", views.facility_list, name="index"),
+    path("new/", views.facility_create, name="create"),
+    path("map/", views.facility_map, name="map"),
+    path("map/data/", views.facility_map_data, name="map-data"),
+    path("<int:pk>/", views.facility_detail, name="detail"),
+    path("<int:pk>/edit/", views.facility_edit, name="edit"),
+    path("inspections/", views.inspection_list, name="inspections"),
+    path("inspections/draw/", views.inspection_draw, name="inspection-draw"),
+    path("inspections/<int:pk>/result/", views.inspection_record, name="inspection-record"),
+    path("inspections/published/", views.inspections_published, name="inspections-published"),
 ]

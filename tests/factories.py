@@ -49,3 +49,32 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or "secret-pass-123")
         if create:
             self.save(update_fields=["password"])
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    """An operating private institution in a township of 珲春市 (pass region= for others)."""
+
+    class Meta:
+        model = "facilities.Facility"
+
+    name = factory.Sequence(lambda n: f"测试养老院{n}")
+    kind = "institution"
+    region = factory.LazyFunction(lambda: region("222404000000"))
+    ownership = "private"
+    operating_model = "private_operated"
+    status = "operating"
+    status_since = factory.LazyFunction(lambda: __import__("datetime").date(2022, 1, 1))
+    total_beds = 100
+    nursing_beds = 60
+    dementia_beds = 0
+    residents = 50
+    longitude = 130.3
+    latitude = 42.8
+
+
+class InspectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "facilities.Inspector"
+
+    name = factory.Sequence(lambda n: f"检查员{n}")
+    region = factory.LazyFunction(lambda: region("222404000000"))

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from facilities.models import CapacityRecord, Facility, Inspection, Inspector
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class CapacityRecordInline(admin.TabularInline):
+    model = CapacityRecord
+    extra = 0
+    readonly_fields = [f.name for f in CapacityRecord._meta.fields]
+    can_delete = False
+
+
+@admin.register(Facility)
+class FacilityAdmin(ScopedAdmin):
+    """Read and search here; create and edit on the portal pages, where the rules apply."""
+
+    list_display = ("name", "kind", "region", "ownership", "status", "total_beds", "nursing_beds")
+    list_filter = ("kind", "ownership", "status", "grade")
+    search_fields = ("name", "region__name", "region__code")
+    list_select_related = ("region",)
+    inlines = [CapacityRecordInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Inspector)
+class InspectorAdmin(ScopedAdmin):
+    list_display = ("name", "region", "organisation", "phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "region__name")
+    autocomplete_fields = ("region",)
+    list_select_related = ("region",)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdmin):
+    list_display = ("facility", "inspector", "planned_date", "result", "rectification_deadline")
+    list_filter = ("result", "is_published")
+    list_select_related = ("facility", "inspector")
+    raw_id_fields = ("facility", "inspector", "draw")

@@ -1,0 +1,31 @@
+// Facilities as a scatter on longitude / latitude (no map tiles: the portal works offline).
+(function () {
+  const element = document.getElementById("facility-map");
+  if (!element) return;
+  const chart = echarts.init(element);
+  fetch(element.dataset.url, { credentials: "same-origin" })
+    .then((response) => response.json())
+    .then((data) => {
+      const byKind = {};
+      for (const point of data.points) {
+        (byKind[point.kind] = byKind[point.kind] || []).push(point);
+      }
+      chart.setOption({
+        tooltip: {
+          formatter: (p) => `${p.data.name}<br>${data.kinds[p.data.kind]} · ${p.data.beds}`,
+        },
+        legend: { type: "scroll", top: 0 },
+        grid: { top: 40, left: 50, right: 20, bottom: 40 },
+        xAxis: { type: "value", scale: true, name: "E", axisLabel: { formatter: "{value}°" } },
+        yAxis: { type: "value", scale: true, name: "N", axisLabel: { formatter: "{value}°" } },
+        series: Object.keys(byKind).map((kind) => ({
+          name: data.kinds[kind],
+          type: "scatter",
+          data: byKind[kind],
+          symbolSize: (value, params) => 6 + Math.sqrt(params.data.beds || 0),
+        })),
+      });
+      element.dataset.points = String(data.points.length);
+    });
+  window.addEventListener("resize", () => chart.resize());
+})();
