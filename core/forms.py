@@ -26,7 +26,25 @@ def add_service_errors(form, error) -> None:
         form.add_error(None, error.messages)
 
 
-class ServiceModelForm(forms.ModelForm):
+class BootstrapFormMixin:
+    """Bootstrap 5 classes on every widget, so templates render fields with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ServiceModelForm(BootstrapFormMixin, forms.ModelForm):
     """A ModelForm that validates fields but leaves the instance and the rules to a service.
 
     Field validators still run, on a throwaway copy; `self.instance` is not touched, so the

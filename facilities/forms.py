@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceModelForm
+from core.forms import BootstrapFormMixin, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel
 from facilities.choices import CareFunction, InspectionResult, SixHelps
@@ -83,7 +83,7 @@ class FacilityForm(ServiceModelForm):
         )
 
 
-class InspectionDrawForm(forms.Form):
+class InspectionDrawForm(BootstrapFormMixin, forms.Form):
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("region"))
     percentage = forms.DecimalField(
         label=_("percentage"), required=False, min_value=0, max_value=100
@@ -106,7 +106,7 @@ class InspectionDrawForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *FacilityKind.choices]
 
 
-class InspectionResultForm(forms.Form):
+class InspectionResultForm(BootstrapFormMixin, forms.Form):
     inspected_on = forms.DateField(label=_("inspected on"), widget=DATE)
     result = forms.ChoiceField(label=_("result"), choices=InspectionResult.choices)
     findings = forms.CharField(

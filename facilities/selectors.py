@@ -70,7 +70,7 @@ def inspection_published():
     return (
         Inspection.objects.filter(is_published=True)
         .exclude(result="")
-        .select_related("facility", "facility__region")
+        .select_related("facility", "facility__region", "facility__region__parent")
         .order_by("-inspected_on", "-id")
     )
 

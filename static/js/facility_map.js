@@ -16,8 +16,16 @@
         },
         legend: { type: "scroll", top: 0 },
         grid: { top: 40, left: 50, right: 20, bottom: 40 },
-        xAxis: { type: "value", scale: true, name: "E", axisLabel: { formatter: "{value}°" } },
-        yAxis: { type: "value", scale: true, name: "N", axisLabel: { formatter: "{value}°" } },
+        xAxis: {
+          type: "value", name: "E", axisLabel: { formatter: "{value}°" },
+          min: (v) => Math.floor((v.min - 0.05) * 10) / 10,
+          max: (v) => Math.ceil((v.max + 0.05) * 10) / 10,
+        },
+        yAxis: {
+          type: "value", name: "N", axisLabel: { formatter: "{value}°" },
+          min: (v) => Math.floor((v.min - 0.05) * 10) / 10,
+          max: (v) => Math.ceil((v.max + 0.05) * 10) / 10,
+        },
         series: Object.keys(byKind).map((kind) => ({
           name: data.kinds[kind],
           type: "scatter",
