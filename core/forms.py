@@ -17,6 +17,14 @@ class PortalUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return f"{region.code} {region.name}"
+
+
 def add_service_errors(form, error) -> None:
     """Put a service's ValidationError on the form fields it names (else on the form)."""
     if hasattr(error, "error_dict"):

@@ -72,3 +72,9 @@ def expected_parent_code(code: str, level: str) -> str | None:
         return None
     prefix = prefix_of(code, parent)
     return prefix + "0" * (CODE_LENGTH - len(prefix))
+
+
+def ancestor_codes(code: str, level: str, include_self: bool = False) -> list[str]:
+    """Codes of a region's ancestors from the province down, read off its own code."""
+    index = LEVEL_ORDER.index(RegionLevel(level)) + (1 if include_self else 0)
+    return [code[: PREFIX_LENGTH[lv]].ljust(CODE_LENGTH, "0") for lv in LEVEL_ORDER[:index]]

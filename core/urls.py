@@ -5,6 +5,7 @@ from core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("notifications/", views.notifications, name="notifications"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("regions/", views.region_browser, name="region-browser"),
     path("regions/<str:code>/", views.region_browser, name="region-detail"),

@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core import selectors
@@ -67,6 +68,14 @@ class ModulePendingView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, section=self.section, **kwargs)
+
+
+@login_required
+def notifications(request):
+    """The user's notifications; opening the page marks them read."""
+    items = list(request.user.notifications.all()[:100])
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "core/notifications.html", {"items": items})
 
 
 def healthz(request):

@@ -4,12 +4,16 @@ from rest_framework.routers import DefaultRouter
 
 from core import apis as core_apis
 from facilities import apis as facility_apis
+from visits import apis as visit_apis
 
 router = DefaultRouter()
 router.register("regions", core_apis.RegionViewSet, basename="region")
 router.register("me", core_apis.CurrentUserViewSet, basename="me")
 router.register("facilities", facility_apis.FacilityViewSet, basename="facility")
 router.register("inspections", facility_apis.InspectionViewSet, basename="inspection")
+router.register("elders", visit_apis.ElderViewSet, basename="elder")
+router.register("visits", visit_apis.VisitViewSet, basename="visit")
+router.register("referrals", visit_apis.ReferralViewSet, basename="referral")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.unread_notifications",
             ],
         },
     },
@@ -238,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Jilin elderly-care portal API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for a choice set used by several fields (the four visit dimensions).
+    "ENUM_NAME_OVERRIDES": {"AssessmentEnum": "visits.models.Assessment"},
 }
 
 # --- Logging ----------------------------------------------------------------------------------

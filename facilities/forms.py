@@ -2,18 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, ServiceModelForm
+from core.forms import DATE_INPUT as DATE
+from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel
 from facilities.choices import CareFunction, InspectionResult, SixHelps
 from facilities.models import Facility
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, region):
-        return f"{region.code} {region.name}"
 
 
 class FacilityForm(ServiceModelForm):

@@ -1,0 +1,176 @@
+from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
+
+from core.models import Region
+from core.permissions import ReadOnlyRolesCannotWrite
+from visits import selectors, services
+from visits.filters import ElderFilter, ReferralFilter, VisitFilter
+from visits.models import Elder, Referral, Visit, Visitor
+
+
+class ElderSerializer(serializers.ModelSerializer):
+    """Personal data masked: the full ID number is never sent over the API."""
+
+    id_number = serializers.CharField(write_only=True)
+    id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
+    village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    categories = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Elder
+        fields = [
+            "id",
+            "id_number",
+            "id_number_masked",
+            "name",
+            "sex",
+            "birth_date",
+            "village",
+            "household_address",
+            "phone",
+            "categories",
+            "is_living_alone",
+            "is_empty_nest",
+            "is_left_behind",
+            "is_extreme_hardship",
+            "is_incapacitated",
+            "has_dementia",
+            "is_severely_disabled",
+            "is_family_planning_special",
+            "residence",
+            "residence_since",
+            "assigned_visitor",
+            "archived_on",
+        ]
+        read_only_fields = ["sex", "birth_date"]
+        validators = []
+
+    def get_categories(self, elder) -> list[str]:
+        return [c.value for c in elder.categories_on(timezone.localdate())]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["village"].queryset = Region.objects.visible_to(request.user)
+            fields["assigned_visitor"].queryset = Visitor.objects.visible_to(request.user)
+        return fields
+
+    def create(self, validated_data):
+        return services.elder_create(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("id_number", None)
+        return services.elder_update(
+            elder=instance, user=self.context["request"].user, **validated_data
+        )
+
+
+class ElderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ElderSerializer
+    filterset_class = ElderFilter
+    permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        return selectors.elder_list(user=self.request.user).order_by("id")
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "elder",
+            "visitor",
+            "visited_on",
+            "method",
+            "health",
+            "health_note",
+            "finances",
+            "finances_note",
+            "safety",
+            "safety_note",
+            "needs",
+            "needs_note",
+            "helps_needed",
+            "notes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = ["source", "created_at"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["elder"].queryset = Elder.objects.visible_to(request.user)
+            fields["visitor"].queryset = Visitor.objects.visible_to(request.user)
+        return fields
+
+    def create(self, validated_data):
+        return services.visit_record(
+            user=self.context["request"].user, source="api", **validated_data
+        )
+
+
+class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+    permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        return selectors.visit_list(user=self.request.user).order_by("-visited_on", "-id")
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "elder",
+            "visit",
+            "kind",
+            "dimension",
+            "description",
+            "assignee",
+            "due_date",
+            "status",
+            "outcome",
+            "opened_at",
+            "closed_at",
+        ]
+        read_only_fields = ["dimension", "opened_at", "closed_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["elder"].queryset = Elder.objects.visible_to(request.user)
+            fields["visit"].queryset = Visit.objects.visible_to(request.user)
+        return fields
+
+    def create(self, validated_data):
+        validated_data.pop("status", None)
+        validated_data.pop("outcome", None)
+        return services.referral_open(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.referral_update(
+            user=self.context["request"].user,
+            referral=instance,
+            status=validated_data.get("status", instance.status),
+            outcome=validated_data.get("outcome", ""),
+            assignee=validated_data.get("assignee"),
+        )
+
+
+class ReferralViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
+    permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        return selectors.referral_list(user=self.request.user).order_by("due_date", "id")

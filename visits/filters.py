@@ -1,0 +1,95 @@
+import re
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.filters import RegionSubtreeFilter
+from visits.models import (
+    RECORDED_CATEGORIES,
+    Category,
+    Elder,
+    Referral,
+    ReferralStatus,
+    Residence,
+    Visit,
+    eightieth_birthday_cutoff,
+)
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(value: str) -> tuple[int, int]:
+    match = MONTH.match(value or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise forms.ValidationError(_("Give the month as YYYY-MM."))
+    return int(match.group(1)), int(match.group(2))
+
+
+class MonthFilter(django_filters.CharFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        year, month = parse_month(value)
+        return self.apply(queryset, year, month)
+
+
+class KeyElderMonthFilter(MonthFilter):
+    def apply(self, queryset, year, month):
+        return queryset.key_in_month(year, month)
+
+
+class VisitMonthFilter(MonthFilter):
+    def apply(self, queryset, year, month):
+        return queryset.in_month(year, month)
+
+
+class ElderFilter(django_filters.FilterSet):
+    within = RegionSubtreeFilter(label=_("Region (code, with everything below)"))
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, method="filter_category", label=_("Category")
+    )
+    month = KeyElderMonthFilter(label=_("Key elders of a month (YYYY-MM)"))
+    residence = django_filters.ChoiceFilter(choices=Residence.choices, label=_("residence"))
+    q = django_filters.CharFilter(method="filter_search", label=_("Name or last ID digits"))
+
+    class Meta:
+        model = Elder
+        fields = []
+
+    def filter_category(self, queryset, name, value):
+        if value == Category.ADVANCED_AGE:
+            return queryset.filter(birth_date__lte=eightieth_birthday_cutoff(timezone.localdate()))
+        if value in {c.value for c in RECORDED_CATEGORIES}:
+            return queryset.filter(**{f"is_{value}": True})
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class VisitFilter(django_filters.FilterSet):
+    within = RegionSubtreeFilter(label=_("Region (code, with everything below)"))
+    month = VisitMonthFilter(label=_("Month (YYYY-MM)"))
+    elder = django_filters.NumberFilter(field_name="elder_id")
+    visitor = django_filters.NumberFilter(field_name="visitor_id")
+
+    class Meta:
+        model = Visit
+        fields = []
+
+
+class ReferralFilter(django_filters.FilterSet):
+    within = RegionSubtreeFilter(label=_("Region (code, with everything below)"))
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    elder = django_filters.NumberFilter(field_name="elder_id")
+
+    class Meta:
+        model = Referral
+        fields = ["kind"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

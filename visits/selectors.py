@@ -1,0 +1,70 @@
+"""Reads of the home-visit system, scoped to the reader."""
+
+import datetime
+
+from django.db.models import F, Max, Q
+from django.shortcuts import get_object_or_404
+
+from visits.models import OPEN_STATUSES, Elder, Referral, Visit, Visitor, month_bounds
+
+
+def elder_list(*, user):
+    return Elder.objects.visible_to(user).select_related("village", "village__parent")
+
+
+def elder_get(*, user, pk: int) -> Elder:
+    return get_object_or_404(
+        elder_list(user=user).select_related("institution", "assigned_visitor"), pk=pk
+    )
+
+
+def elder_timeline(*, elder: Elder) -> list[tuple[datetime.date, str, object]]:
+    """Visits and referrals of a person, newest first (two queries)."""
+    visits = elder.visits.select_related("visitor").order_by("-visited_on", "-id")
+    referrals = elder.referrals.select_related("assignee").order_by("-opened_at")
+    events = [(v.visited_on, "visit", v) for v in visits]
+    events += [(r.opened_at.date(), "referral", r) for r in referrals]
+    return sorted(events, key=lambda event: event[0], reverse=True)
+
+
+def visitor_list(*, user):
+    return Visitor.objects.visible_to(user).select_related("region")
+
+
+def visit_list(*, user):
+    return Visit.objects.visible_to(user).select_related("elder", "elder__village", "visitor")
+
+
+def referral_list(*, user):
+    return Referral.objects.visible_to(user).select_related(
+        "elder", "elder__village", "assignee", "visit"
+    )
+
+
+def referral_board(*, user, today: datetime.date) -> dict:
+    """Open and in-progress referrals by status, overdue ones marked (one query)."""
+    board = {status: [] for status in OPEN_STATUSES}
+    for referral in (
+        referral_list(user=user).filter(status__in=OPEN_STATUSES).order_by("due_date", "id")
+    ):
+        referral.is_overdue = referral.due_date < today
+        board[referral.status].append(referral)
+    return board
+
+
+def work_list(*, user, today: datetime.date, within=None):
+    """Key elders not yet visited this month, longest without a visit first.
+
+    The page field staff open every morning: one query, with the last visit date computed by
+    the database on the (elder, visited_on) index.
+    """
+    start, _end = month_bounds(today.year, today.month)
+    queryset = Elder.objects.visible_to(user).key_in_month(today.year, today.month)
+    if within is not None:
+        queryset = queryset.within(within)
+    return (
+        queryset.annotate(last_visit=Max("visits__visited_on"))
+        .filter(Q(last_visit__lt=start) | Q(last_visit__isnull=True))
+        .select_related("village", "village__parent", "assigned_visitor")
+        .order_by(F("last_visit").asc(nulls_first=True), "village__code", "name")
+    )

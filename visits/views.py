@@ -1,0 +1,227 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.forms import add_service_errors
+from core.models import Region
+from core.regions import RegionLevel
+from visits import selectors, services
+from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
+from visits.models import DIMENSIONS, RECORDED_CATEGORIES, Category, eightieth_birthday_cutoff
+
+PAGE_SIZE = 25
+
+
+def _can(user, roles) -> bool:
+    return user.is_superuser or user.role in roles
+
+
+def _areas(user):
+    """Townships (and counties) to narrow a list by."""
+    return (
+        Region.objects.visible_to(user)
+        .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+        .order_by("code")
+        .values_list("code", "name", "level")
+    )
+
+
+@login_required
+def elder_list(request):
+    elders = selectors.elder_list(user=request.user).search(request.GET.get("q", ""))
+    area = request.GET.get("within")
+    if area:
+        region = Region.objects.visible_to(request.user).filter(code=area).first()
+        elders = elders.within(region) if region else elders.none()
+    category = request.GET.get("category")
+    if category == Category.ADVANCED_AGE:
+        elders = elders.filter(birth_date__lte=eightieth_birthday_cutoff(timezone.localdate()))
+    elif category in {c.value for c in RECORDED_CATEGORIES}:
+        elders = elders.filter(**{f"is_{category}": True})
+    page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "visits/elder_list.html",
+        {
+            "section": "visits",
+            "page": page,
+            "query": query.urlencode(),
+            "areas": _areas(request.user),
+            "categories": Category.choices,
+            "today": timezone.localdate(),
+            "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
+        },
+    )
+
+
+@login_required
+def elder_detail(request, pk):
+    elder = selectors.elder_get(user=request.user, pk=pk)
+    full_id = services.elder_reveal_id_number(
+        user=request.user, elder=elder, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "visits/elder_detail.html",
+        {
+            "section": "visits",
+            "elder": elder,
+            "full_id_number": full_id,
+            "age": elder.age_on(today),
+            "categories": elder.categories_on(today),
+            "timeline": selectors.elder_timeline(elder=elder),
+            "dimensions": DIMENSIONS,
+            "can_record": _can(request.user, services.VISIT_RECORDERS),
+            "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
+        },
+    )
+
+
+def _save_elder(request, elder=None):
+    if not _can(request.user, services.ARCHIVE_EDITORS):
+        raise PermissionDenied
+    form = ElderForm(request.POST or None, instance=elder, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.model_fields()
+        try:
+            if elder is None:
+                elder = services.elder_create(user=request.user, **fields)
+            else:
+                elder = services.elder_update(elder=elder, user=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved: %(name)s") % {"name": elder.name})
+            return redirect("visits:elder-detail", pk=elder.pk)
+    return render(
+        request, "visits/elder_form.html", {"section": "visits", "form": form, "elder": elder}
+    )
+
+
+@login_required
+def elder_create(request):
+    return _save_elder(request)
+
+
+@login_required
+def elder_edit(request, pk):
+    return _save_elder(request, selectors.elder_get(user=request.user, pk=pk))
+
+
+@login_required
+def visit_create(request, pk):
+    """The quick visit entry, made for a phone screen."""
+    if not _can(request.user, services.VISIT_RECORDERS):
+        raise PermissionDenied
+    elder = selectors.elder_get(user=request.user, pk=pk)
+    form = VisitForm(request.POST or None, user=request.user, elder=elder)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_record(user=request.user, elder=elder, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            urgent = visit.urgent_dimensions()
+            if urgent:
+                messages.warning(
+                    request,
+                    _("Visit saved. Urgent findings were referred to the county at once."),
+                )
+            else:
+                messages.success(request, _("Visit saved."))
+            return redirect("visits:elder-detail", pk=elder.pk)
+    return render(
+        request, "visits/visit_form.html", {"section": "visits", "form": form, "elder": elder}
+    )
+
+
+@login_required
+def referral_create(request, pk):
+    if not _can(request.user, services.VISIT_RECORDERS):
+        raise PermissionDenied
+    elder = selectors.elder_get(user=request.user, pk=pk)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_open(user=request.user, elder=elder, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Referral opened."))
+            return redirect("visits:elder-detail", pk=elder.pk)
+    return render(
+        request, "visits/referral_form.html", {"section": "visits", "form": form, "elder": elder}
+    )
+
+
+@login_required
+def referral_board(request):
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    board = selectors.referral_board(user=request.user, today=today)
+    if overdue:
+        board = {status: [r for r in rows if r.is_overdue] for status, rows in board.items()}
+    return render(
+        request,
+        "visits/referral_board.html",
+        {"section": "visits", "board": board, "overdue": overdue, "today": today},
+    )
+
+
+@login_required
+def referral_update(request, pk):
+    if not _can(request.user, services.VISIT_RECORDERS):
+        raise PermissionDenied
+    referral = get_object_or_404(selectors.referral_list(user=request.user), pk=pk)
+    form = ReferralUpdateForm(
+        request.POST or None, initial={"status": referral.status, "outcome": referral.outcome}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update(user=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Referral updated."))
+            return redirect("visits:referrals")
+    return render(
+        request,
+        "visits/referral_update.html",
+        {"section": "visits", "form": form, "referral": referral},
+    )
+
+
+@login_required
+def work_list(request):
+    today = timezone.localdate()
+    within = None
+    if request.GET.get("within"):
+        within = Region.objects.visible_to(request.user).filter(code=request.GET["within"]).first()
+    elders = selectors.work_list(user=request.user, today=today, within=within)
+    page = Paginator(elders, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "visits/work_list.html",
+        {
+            "section": "visits",
+            "page": page,
+            "query": query.urlencode(),
+            "areas": _areas(request.user),
+            "today": today,
+            "can_record": _can(request.user, services.VISIT_RECORDERS),
+        },
+    )
