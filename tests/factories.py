@@ -78,3 +78,38 @@ class InspectorFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"检查员{n}")
     region = factory.LazyFunction(lambda: region("222404000000"))
+
+
+def id_number_for(birth, sequence=11, county="222404"):
+    from visits.idcard import make_id_number
+
+    return make_id_number(county, birth, sequence)
+
+
+class VisitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visits.Visitor"
+
+    name = factory.Sequence(lambda n: f"巡访员{n}")
+    kind = "village_cadre"
+    region = factory.LazyFunction(lambda: region("222404101201"))
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+class ElderFactory(factory.django.DjangoModelFactory):
+    """A 1950-born woman living alone in 东阿拉村 (珲春市), archived in 2020."""
+
+    class Meta:
+        model = "visits.Elder"
+
+    birth_date = factory.LazyFunction(lambda: __import__("datetime").date(1950, 3, 15))
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: id_number_for(
+            o.birth_date, sequence=(2 * n) % 998 + 2, county=o.village.code[:6]
+        )
+    )
+    name = factory.Sequence(lambda n: f"老人{n}")
+    sex = "F"
+    village = factory.LazyFunction(lambda: region("222404101201"))
+    is_living_alone = True
+    archived_on = factory.LazyFunction(lambda: __import__("datetime").date(2020, 1, 1))

@@ -107,7 +107,7 @@ class Elder(models.Model):
     is_left_behind = models.BooleanField(_("Left behind"), default=False)
     is_extreme_hardship = models.BooleanField(_("Extreme hardship"), default=False)
     is_incapacitated = models.BooleanField(_("Incapacitated"), default=False)
-    has_dementia = models.BooleanField(_("Dementia"), default=False)
+    has_dementia = models.BooleanField(_("With dementia"), default=False)
     is_severely_disabled = models.BooleanField(_("Severely disabled"), default=False)
     is_family_planning_special = models.BooleanField(
         _("Family-planning special family"), default=False
