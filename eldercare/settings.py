@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -104,6 +105,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates too (the visit form's touch-friendly choices).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------------
 # DATABASE_URL selects PostgreSQL (postgres://user:pass@host:5432/name); without it, SQLite in

@@ -173,3 +173,25 @@ def test_list_query_counts_do_not_grow(client, users, data, extra, django_assert
             assert client.get(reverse(name)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("visits:elder-detail", args=[data["here"].pk])).status_code == 200
+
+
+def test_the_visit_form_records_through_the_page(client, users, data):
+    client.force_login(users[Role.TOWNSHIP_STAFF])
+    url = reverse("visits:visit-create", args=[data["here"].pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "btn-check" in page.content.decode()
+    form = {
+        "visited_on": "2023-06-20",
+        "visitor": data["visitor"].pk,
+        "method": "in_person",
+        "health": "normal",
+        "finances": "attention",
+        "safety": "normal",
+        "needs": "normal",
+        "finances_note": "低保待续",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302
+    assert Visit.objects.filter(elder=data["here"], visited_on=D(2023, 6, 20)).exists()
+    response = client.post(url, {**form, "visited_on": "2099-01-01"})
+    assert "巡访日期不能晚于今天" in response.content.decode()

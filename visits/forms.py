@@ -111,7 +111,9 @@ class VisitForm(BootstrapFormMixin, forms.Form):
                 label=_("note"),
                 required=False,
                 max_length=300,
-                widget=forms.TextInput(attrs={"placeholder": _("note (required when urgent)")}),
+                widget=forms.TextInput(
+                    attrs={"placeholder": _("note (required when urgent)"), "class": "form-control"}
+                ),
             )
         for name in DIMENSIONS:
             self.fields[name].widget.attrs.pop("class", None)
