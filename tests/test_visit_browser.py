@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from core.roles import Role
 from tests.factories import ElderFactory, VisitorFactory
@@ -35,7 +36,7 @@ def test_record_a_visit_on_a_phone(users, village, live_server, browser):  # noq
     ).click()
     page.wait_for_selector("#visit-form")
     assert page.locator("#id_visitor").input_value() == str(village.assigned_visitor_id)
-    page.fill("#id_visited_on", (datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    page.fill("#id_visited_on", (timezone.localdate() - datetime.timedelta(days=1)).isoformat())
     page.locator("label[for=id_method_1]").click()  # phone
     page.locator("[data-dimension=health] label", has_text="紧急").click()
     page.click("#visit-form button[type=submit]")
