@@ -92,7 +92,7 @@ class Elder(models.Model):
     """An older person's electronic archive (老年人电子档案)."""
 
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), db_index=True)
     village = models.ForeignKey(
@@ -189,7 +189,7 @@ class VisitorQuerySet(ScopedQuerySet):
 class Visitor(models.Model):
     """A person who visits older people at home (巡访工作人员), inside their own area."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=VisitorKind.choices)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="visitors"
