@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.models import DatasetGrant, Notification, Region, User
+from core.models import DatasetGrant, Region, User
 from core.regions import InvalidRegionCode, RegionLevel, expected_parent_code, level_of_code
 from core.roles import Role
 
@@ -296,20 +296,3 @@ def user_create(
             [DatasetGrant(user=user, dataset=dataset) for dataset in datasets]
         )
     return user
-
-
-def notify(*, users, title: str, body: str = "", link: str = "", email: bool = True) -> None:
-    """Tell users in the portal at once and, after the transaction commits, by e-mail."""
-    users = list(users)
-    Notification.objects.bulk_create(
-        [Notification(user=user, title=title, body=body, link=link) for user in users]
-    )
-    recipients = [user.email for user in users if user.email]
-    if email and recipients:
-        from core.tasks import send_notification_email
-
-        transaction.on_commit(
-            lambda: send_notification_email.delay(
-                subject=title, body=f"{body}\n\n{link}".strip(), recipients=recipients
-            )
-        )

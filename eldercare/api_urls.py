@@ -14,6 +14,7 @@ router.register("inspections", facility_apis.InspectionViewSet, basename="inspec
 router.register("elders", visit_apis.ElderViewSet, basename="elder")
 router.register("visits", visit_apis.VisitViewSet, basename="visit")
 router.register("referrals", visit_apis.ReferralViewSet, basename="referral")
+router.register("uploads", visit_apis.UploadViewSet, basename="upload")
 
 app_name = "api"
 urlpatterns = router.urls

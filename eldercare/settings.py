@@ -179,6 +179,16 @@ STORAGES = {
     },
 }
 
+# --- Visit-log uploads -----------------------------------------------------------------------
+
+UPLOAD_MAX_BYTES = int(os.environ.get("ELDERCARE_UPLOAD_MAX_BYTES", str(40 * 1024 * 1024)))
+UPLOAD_MAX_ROWS = int(os.environ.get("ELDERCARE_UPLOAD_MAX_ROWS", "200000"))
+UPLOAD_MAX_UNPACKED_BYTES = int(
+    os.environ.get("ELDERCARE_UPLOAD_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Security (production) --------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
@@ -238,6 +248,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.portal_exception_handler",
+    # ?format= names a file format (csv / xlsx) on export endpoints, not a renderer.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jilin elderly-care portal API",

@@ -1,11 +1,16 @@
+from django.urls import reverse
 from django.utils import timezone
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from core.models import Region
 from core.permissions import ReadOnlyRolesCannotWrite
 from visits import selectors, services
 from visits.filters import ElderFilter, ReferralFilter, VisitFilter
-from visits.models import Elder, Referral, Visit, Visitor
+from visits.models import Elder, Referral, Visit, Visitor, VisitUpload
+from visits.upload_views import error_report, upload_scope
 
 
 class ElderSerializer(serializers.ModelSerializer):
@@ -174,3 +179,68 @@ class ReferralViewSet(
 
     def get_queryset(self):
         return selectors.referral_list(user=self.request.user).order_by("due_date", "id")
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    errors_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitUpload
+        fields = [
+            "id",
+            "file",
+            "original_name",
+            "file_format",
+            "file_size",
+            "status",
+            "status_display",
+            "total_rows",
+            "processed_rows",
+            "valid_rows",
+            "rejected_rows",
+            "imported_rows",
+            "duplicate_rows",
+            "message",
+            "created_at",
+            "validated_at",
+            "finished_at",
+            "errors_url",
+        ]
+        read_only_fields = [f for f in fields if f != "file"]
+
+    def get_errors_url(self, upload) -> str:
+        return reverse("api:upload-errors", args=[upload.pk])
+
+    def create(self, validated_data):
+        return services.upload_create(
+            user=self.context["request"].user, uploaded_file=validated_data["file"]
+        )
+
+
+class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Visit-log uploads for county systems: POST the file, poll the status, confirm."""
+
+    serializer_class = UploadSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        return upload_scope(self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        upload = services.upload_confirm(user=request.user, upload=self.get_object())
+        return Response(self.get_serializer(upload).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        upload = services.upload_cancel(user=request.user, upload=self.get_object())
+        return Response(self.get_serializer(upload).data)
+
+    @action(detail=True, methods=["get"], url_path="errors")
+    def errors(self, request, pk=None):
+        """The error report: row, column, value, message; ?format=csv or xlsx (default)."""
+        file_format = "csv" if request.query_params.get("format") == "csv" else "xlsx"
+        return error_report(self.get_object(), file_format)

@@ -277,6 +277,14 @@ class Visit(models.Model):
     source = models.CharField(
         _("source"), max_length=8, choices=VisitSource.choices, default=VisitSource.FORM
     )
+    upload = models.ForeignKey(
+        "visits.VisitUpload",
+        verbose_name=_("upload"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -416,3 +424,97 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.elder}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Validating")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+UPLOAD_FINAL_STATUSES = {UploadStatus.DONE, UploadStatus.FAILED, UploadStatus.CANCELLED}
+
+
+class VisitUploadQuerySet(ScopedQuerySet):
+    dataset = Dataset.VISITS
+
+
+class VisitUpload(models.Model):
+    """A visit-log file a county officer uploaded: validated, previewed, then imported."""
+
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="visit_uploads",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The uploader's area when uploading: rows outside it are rejected."),
+    )
+    file = models.FileField(_("file"), upload_to="uploads/visits/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    file_size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rejected rows"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("duplicates skipped"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = VisitUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit-log upload")
+        verbose_name_plural = _("visit-log uploads")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in (UploadStatus.DONE, UploadStatus.AWAITING_CONFIRMATION):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in UPLOAD_FINAL_STATUSES
+
+
+class UploadRowError(models.Model):
+    upload = models.ForeignKey(
+        VisitUpload, verbose_name=_("upload"), on_delete=models.CASCADE, related_name="row_errors"
+    )
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=50)
+    value = models.CharField(_("value"), max_length=300, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+
+    class Meta:
+        verbose_name = _("row error")
+        verbose_name_plural = _("row errors")
+        ordering = ["upload", "row", "id"]
+        indexes = [models.Index(fields=["upload", "row"], name="upload_error_row_idx")]
+
+    def __str__(self):
+        return f"{self.row}/{self.column}: {self.message}"

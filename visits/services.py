@@ -1,19 +1,26 @@
 """Rules of the home-visit system, called alike by forms, the API, uploads and demo data."""
 
 import datetime
+import hashlib
+import json
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Region, User
+from core.models import Notification, Region, User
 from core.regions import RegionLevel
 from core.roles import Role
 from core.scope import scope_covers
-from core.services import notify
+from core.tasks import send_notification_email
 from facilities.choices import SixHelps
+from visits import uploads
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import (
     DIMENSIONS,
@@ -24,8 +31,11 @@ from visits.models import (
     ReferralKind,
     ReferralStatus,
     Residence,
+    UploadRowError,
+    UploadStatus,
     Visit,
     Visitor,
+    VisitUpload,
 )
 
 ARCHIVE_EDITORS = {
@@ -149,49 +159,78 @@ def visit_problems(
     return problems
 
 
-def _county_officers(village: Region):
-    county_code = village.code[:6] + "000000"
-    return User.objects.filter(role=Role.COUNTY_OFFICER, region__code=county_code, is_active=True)
+def _county_officers_by_code(county_codes: set[str]) -> dict[str, list[User]]:
+    officers: dict[str, list[User]] = {}
+    for officer in (
+        User.objects.filter(role=Role.COUNTY_OFFICER, region__code__in=county_codes, is_active=True)
+        .select_related("region")
+        .order_by("id")
+    ):
+        officers.setdefault(officer.region.code, []).append(officer)
+    return officers
 
 
-def _open_urgent_referrals(visit: Visit, user) -> list[Referral]:
-    urgent = visit.urgent_dimensions()
-    if not urgent:
+def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
+    """Every urgent dimension of these visits opens a referral; the county officers of each
+    person's county get a notification per visit at once and one e-mail listing them all.
+
+    Loaded visits come with elder, village and visitor; a handful of queries for any number.
+    """
+    urgent_visits = [visit for visit in visits if visit.urgent_dimensions()]
+    if not urgent_visits:
         return []
-    officers = list(_county_officers(visit.elder.village))
-    due = visit.visited_on + datetime.timedelta(days=URGENT_REFERRAL_DAYS)
-    referrals = [
-        Referral(
-            elder=visit.elder,
-            visit=visit,
-            kind=URGENT_REFERRAL_KIND[dimension],
-            dimension=dimension,
-            description=getattr(visit, f"{dimension}_note") or str(DIMENSIONS[dimension]),
-            assignee=officers[0] if officers else None,
-            due_date=due,
-            opened_by=user,
-        )
-        for dimension in urgent
-    ]
-    Referral.objects.bulk_create(referrals)
-    notify(
-        users=officers,
-        title=_("Urgent: %(name)s (%(village)s) — %(dimensions)s")
-        % {
+    officers = _county_officers_by_code(
+        {visit.elder.village.code[:6] + "000000" for visit in urgent_visits}
+    )
+    referrals, notifications, digests = [], [], {}
+    for visit in urgent_visits:
+        urgent = visit.urgent_dimensions()
+        county_officers = officers.get(visit.elder.village.code[:6] + "000000", [])
+        due = visit.visited_on + datetime.timedelta(days=URGENT_REFERRAL_DAYS)
+        for dimension in urgent:
+            referrals.append(
+                Referral(
+                    elder=visit.elder,
+                    visit=visit,
+                    kind=URGENT_REFERRAL_KIND[dimension],
+                    dimension=dimension,
+                    description=getattr(visit, f"{dimension}_note")
+                    or visit.notes
+                    or str(DIMENSIONS[dimension]),
+                    assignee=county_officers[0] if county_officers else None,
+                    due_date=due,
+                    opened_by=user,
+                )
+            )
+        title = _("Urgent: %(name)s (%(village)s) — %(dimensions)s") % {
             "name": visit.elder.name,
             "village": visit.elder.village.name,
             "dimensions": "、".join(str(DIMENSIONS[d]) for d in urgent),
-        },
-        body=_("Visit of %(date)s by %(visitor)s. %(notes)s")
-        % {
+        }
+        notes = " ".join(getattr(visit, f"{d}_note") for d in urgent if getattr(visit, f"{d}_note"))
+        body = _("Visit of %(date)s by %(visitor)s. %(notes)s") % {
             "date": visit.visited_on.isoformat(),
             "visitor": visit.visitor.name,
-            "notes": " ".join(
-                getattr(visit, f"{d}_note") for d in urgent if getattr(visit, f"{d}_note")
-            ),
-        },
-        link=reverse("visits:elder-detail", args=[visit.elder_id]),
-    )
+            "notes": notes or visit.notes,
+        }
+        link = reverse("visits:elder-detail", args=[visit.elder_id])
+        for officer in county_officers:
+            notifications.append(Notification(user=officer, title=title, body=body, link=link))
+            if officer.email:
+                digests.setdefault(officer.email, []).append(f"{title}\n{body}\n{link}")
+    Referral.objects.bulk_create(referrals, batch_size=2000)
+    Notification.objects.bulk_create(notifications, batch_size=2000)
+    for email, items in digests.items():
+        subject = (
+            items[0].split("\n", 1)[0]
+            if len(items) == 1
+            else _("%(n)s urgent findings from home visits") % {"n": len(items)}
+        )
+        transaction.on_commit(
+            lambda subject=subject, items=items, email=email: send_notification_email.delay(
+                subject=subject, body="\n\n".join(items), recipients=[email]
+            )
+        )
     return referrals
 
 
@@ -257,7 +296,7 @@ def visit_record(
                 % {"visitor": visitor.name, "name": elder.name, "date": visited_on.isoformat()}
             }
         ) from None
-    _open_urgent_referrals(visit, user)
+    _open_urgent_referrals([visit], user)
     return visit
 
 
@@ -367,6 +406,288 @@ def visits_bulk_record(*, visits: list[Visit], user) -> int:
         loaded = Visit.objects.filter(pk__in=[v.pk for v in urgent]).select_related(
             "elder", "elder__village", "visitor"
         )
-        for visit in loaded:
-            _open_urgent_referrals(visit, user)
+        _open_urgent_referrals(list(loaded), user)
     return len(fresh)
+
+
+# --- Visit-log uploads -------------------------------------------------------------------------
+
+UPLOADERS = ARCHIVE_EDITORS
+
+
+def upload_create(*, user, uploaded_file) -> VisitUpload:
+    """Check the file as a whole at once (size, real format, zip bombs, readable header), store
+    it, and queue the row-by-row validation. A rejected file leaves nothing behind."""
+    from visits.tasks import validate_upload_task
+
+    if user.is_read_only or not (user.is_superuser or user.role in UPLOADERS):
+        raise PermissionDenied(_("Your role may not upload visit logs."))
+    if user.region is None:
+        raise PermissionDenied(_("Your account has no region."))
+    name = uploaded_file.name or "upload"
+    if uploaded_file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("%(name)s is %(size)s MB; the limit is %(max)s MB.")
+                % {
+                    "name": name,
+                    "size": uploaded_file.size // 1_000_000,
+                    "max": settings.UPLOAD_MAX_BYTES // 1_000_000,
+                }
+            }
+        )
+    raw = uploaded_file.read()
+    try:
+        file_format = uploads.detect_format(name, raw[:8192])
+        header, _rows = uploads.read_rows(raw, file_format)
+        uploads.map_header(header)
+    except uploads.FileRejected as error:
+        raise ValidationError({"file": str(error)}) from None
+    upload = VisitUpload(
+        uploader=user,
+        region=user.region,
+        original_name=name[:255],
+        file_format=file_format,
+        file_size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+    upload.file.save(f"visits-{uuid.uuid4().hex}.{file_format}", ContentFile(raw), save=False)
+    with transaction.atomic():
+        upload.save()
+        transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
+    return upload
+
+
+def _run_validation(upload, progress=None):
+    raw = upload.file.open("rb").read()
+    upload.file.close()
+    header, rows = uploads.read_rows(raw, upload.file_format)
+    lookups = uploads.ScopeLookups(user=upload.uploader, region=upload.region)
+    return uploads.validate_rows(
+        header=header,
+        rows=rows,
+        lookups=lookups,
+        max_rows=settings.UPLOAD_MAX_ROWS,
+        progress=progress,
+    )
+
+
+def upload_validate(*, upload_id: int) -> VisitUpload:
+    """First pass: check every row, keep the problems, then wait for the officer to confirm."""
+    upload = VisitUpload.objects.select_related("uploader", "region").get(pk=upload_id)
+    if upload.status not in (UploadStatus.QUEUED, UploadStatus.VALIDATING):
+        return upload
+    VisitUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
+
+    def progress(done, total):
+        VisitUpload.objects.filter(pk=upload.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        outcome = _run_validation(upload, progress)
+    except uploads.FileRejected as error:
+        VisitUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED, message=str(error), finished_at=timezone.now()
+        )
+        upload.refresh_from_db()
+        return upload
+    with transaction.atomic():
+        UploadRowError.objects.filter(upload=upload).delete()
+        UploadRowError.objects.bulk_create(
+            [
+                UploadRowError(
+                    upload=upload,
+                    row=p.row,
+                    column=p.column[:50],
+                    value=p.value[:300],
+                    message=p.message[:300],
+                )
+                for p in outcome.problems
+            ],
+            batch_size=5000,
+        )
+        VisitUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.AWAITING_CONFIRMATION,
+            total_rows=outcome.total_rows,
+            processed_rows=outcome.total_rows,
+            valid_rows=len(outcome.clean),
+            rejected_rows=outcome.rejected_rows,
+            validated_at=timezone.now(),
+            message="",
+        )
+    upload.refresh_from_db()
+    return upload
+
+
+def _ensure_upload_owner(user, upload) -> None:
+    if user is None:
+        return
+    if not (
+        user.is_superuser
+        or user.pk == upload.uploader_id
+        or (user.role in UPLOADERS and scope_covers(user, upload.region))
+    ):
+        raise PermissionDenied(_("This upload is not yours."))
+
+
+def upload_confirm(*, user, upload) -> VisitUpload:
+    """Import the valid rows (again after a failed import: the upload can be retried)."""
+    from visits.tasks import import_upload_task
+
+    _ensure_upload_owner(user, upload)
+    with transaction.atomic():
+        locked = VisitUpload.objects.select_for_update().get(pk=upload.pk)
+        # A failed import, or one whose worker died, may be confirmed again: the import is
+        # one transaction and skips rows already stored, so running it twice is harmless.
+        retry = locked.validated_at is not None and locked.status in (
+            UploadStatus.FAILED,
+            UploadStatus.IMPORTING,
+        )
+        if locked.status != UploadStatus.AWAITING_CONFIRMATION and not retry:
+            raise ValidationError(
+                _("This upload is %(status)s; only a validated upload can be imported.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status = UploadStatus.IMPORTING
+        locked.message = ""
+        locked.save(update_fields=["status", "message"])
+        transaction.on_commit(lambda: import_upload_task.delay(locked.pk))
+    return locked
+
+
+def upload_cancel(*, user, upload) -> VisitUpload:
+    _ensure_upload_owner(user, upload)
+    if upload.status != UploadStatus.AWAITING_CONFIRMATION:
+        raise ValidationError(_("Only an upload awaiting confirmation can be cancelled."))
+    upload.status = UploadStatus.CANCELLED
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["status", "finished_at"])
+    return upload
+
+
+def upload_import(*, upload_id: int) -> VisitUpload:
+    """Second pass: validate again (the archives may have changed) and insert every valid row
+    in one transaction: all of them or, if anything fails, none; duplicates are skipped."""
+    upload = VisitUpload.objects.select_related("uploader", "region").get(pk=upload_id)
+    if upload.status != UploadStatus.IMPORTING:
+        return upload
+    try:
+        outcome = _run_validation(upload)
+        with transaction.atomic():
+            inserted = insert_clean_visits(outcome.clean, upload=upload, user=upload.uploader)
+            VisitUpload.objects.filter(pk=upload.pk).update(
+                status=UploadStatus.DONE,
+                imported_rows=inserted,
+                duplicate_rows=len(outcome.clean) - inserted,
+                valid_rows=len(outcome.clean),
+                rejected_rows=outcome.rejected_rows,
+                finished_at=timezone.now(),
+            )
+    except Exception as error:
+        VisitUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED,
+            message=_("The import stopped and nothing was imported; try again. (%(error)s)")
+            % {"error": str(error)[:200]},
+        )
+        raise
+    upload.refresh_from_db()
+    return upload
+
+
+STAGE_COLUMNS = (
+    "elder_id",
+    "visitor_id",
+    "visited_on",
+    "method",
+    "health",
+    "finances",
+    "safety",
+    "needs",
+    "helps_needed",
+    "notes",
+)
+
+
+def insert_clean_visits(clean, *, upload, user) -> int:
+    """Insert validated rows, skipping any (person, day, visitor) already stored; returns how
+    many were inserted. PostgreSQL: COPY into a temporary table, then one INSERT ... ON
+    CONFLICT DO NOTHING; elsewhere bulk_create. Urgent rows then open their referrals."""
+    if not clean:
+        return 0
+    if connection.vendor == "postgresql":
+        inserted = _insert_by_copy(clean, upload=upload, user=user)
+    else:
+        before = Visit.objects.filter(upload=upload).count()
+        Visit.objects.bulk_create(
+            [
+                Visit(
+                    elder_id=c.elder_id,
+                    visitor_id=c.visitor_id,
+                    visited_on=c.visited_on,
+                    method=c.method,
+                    health=c.health,
+                    finances=c.finances,
+                    safety=c.safety,
+                    needs=c.needs,
+                    helps_needed=c.helps,
+                    notes=c.notes,
+                    source="upload",
+                    upload=upload,
+                    recorded_by=user,
+                )
+                for c in clean
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        inserted = Visit.objects.filter(upload=upload).count() - before
+    urgent = Q()
+    for dimension in DIMENSIONS:
+        urgent |= Q(**{dimension: Assessment.URGENT})
+    loaded = list(
+        Visit.objects.filter(upload=upload)
+        .filter(urgent)
+        .filter(referrals__isnull=True)
+        .select_related("elder", "elder__village", "visitor")
+    )
+    _open_urgent_referrals(loaded, user)
+    return inserted
+
+
+def _insert_by_copy(clean, *, upload, user) -> int:
+    table = Visit._meta.db_table
+    with connection.cursor() as cursor:
+        # Dropped at commit; dropped first too, for a second import in the same transaction.
+        cursor.execute("DROP TABLE IF EXISTS visit_stage")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE visit_stage (elder_id bigint, visitor_id bigint, "
+            "visited_on date, method varchar(16), health varchar(16), finances varchar(16), "
+            "safety varchar(16), needs varchar(16), helps_needed text, notes text) "
+            "ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY visit_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+            dumps = json.dumps
+            for c in clean:
+                copy.write_row(
+                    (
+                        c.elder_id,
+                        c.visitor_id,
+                        c.visited_on,
+                        c.method,
+                        c.health,
+                        c.finances,
+                        c.safety,
+                        c.needs,
+                        dumps(c.helps),
+                        c.notes,
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO {table} (elder_id, visitor_id, visited_on, method, health, "
+            "health_note, finances, finances_note, safety, safety_note, needs, needs_note, "
+            "helps_needed, notes, source, upload_id, recorded_by_id, created_at) "
+            "SELECT elder_id, visitor_id, visited_on, method, health, '', finances, '', safety, "
+            "'', needs, '', helps_needed::jsonb, notes, 'upload', %s, %s, now() FROM visit_stage "
+            "ON CONFLICT (elder_id, visited_on, visitor_id) DO NOTHING",
+            [upload.pk, user.pk if user else None],
+        )
+        return cursor.rowcount

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from visits import views
+from visits import upload_views, views
 
 app_name = "visits"
 urlpatterns = [
@@ -13,4 +13,22 @@ urlpatterns = [
     path("referrals/", views.referral_board, name="referrals"),
     path("referrals/<int:pk>/", views.referral_update, name="referral-update"),
     path("worklist/", views.work_list, name="worklist"),
+    path("uploads/", upload_views.upload_list, name="uploads"),
+    path(
+        "uploads/template.<str:file_format>", upload_views.template_download, name="upload-template"
+    ),
+    path("uploads/<int:pk>/", upload_views.upload_detail, name="upload-detail"),
+    path("uploads/<int:pk>/errors/", upload_views.upload_errors, name="upload-errors"),
+    path(
+        "uploads/<int:pk>/confirm/",
+        upload_views.upload_action,
+        {"action": "confirm"},
+        name="upload-confirm",
+    ),
+    path(
+        "uploads/<int:pk>/cancel/",
+        upload_views.upload_action,
+        {"action": "cancel"},
+        name="upload-cancel",
+    ),
 ]
