@@ -12,15 +12,15 @@ from tests.test_facility_browser import login
 from tests.test_upload_worker import broker  # noqa: F401
 from tests.upload_files import csv_bytes, row
 
-ROWS = 30_000
+ROWS = 60_000
 
 
 @pytest.fixture
 def visit_log(tree, tmp_path):
     visitor = VisitorFactory(name="崔巡访", region=tree["hc_village"])
-    elders = [ElderFactory(name=f"老人{n}") for n in range(30)]
+    elders = [ElderFactory(name=f"老人{n}") for n in range(50)]
     start = datetime.date(2021, 1, 1)
-    rows = [row(elders[n % 30], visitor, date=(start + datetime.timedelta(days=n // 30)).isoformat())
+    rows = [row(elders[n % 50], visitor, date=(start + datetime.timedelta(days=n // 50)).isoformat())
             for n in range(ROWS)]
     rows[7] = row(elders[0], visitor, name="=错名")  # rejected, and formula-looking
     rows[99] = row(elders[1], visitor, method="步行")

@@ -16,10 +16,15 @@ from visits.services import upload_confirm, upload_create
 @pytest.fixture
 def broker():
     """Send tasks to Redis instead of running them in-process, for this test only."""
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url",
-                                                   "result_backend")}
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL)
+    # The app reads Django's CELERY_* settings: override them under those names.
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
+    saved = {key: celery_app.conf.get(key) for key in keys}
+    celery_app.conf.update(
+        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL, CELERY_RESULT_BACKEND=REDIS_URL
+    )
     celery_app._pool = None
+    assert celery_app.conf.task_always_eager is False
+    assert celery_app.conf.broker_url == REDIS_URL
     yield
     celery_app.conf.update(saved)
     celery_app._pool = None
