@@ -8,7 +8,7 @@ SCALE ?= 0.1
 export DJANGO_DEBUG ?= 1
 LOCAL_PG_URL := postgres://postgres@127.0.0.1:5432/eldercare
 
-.PHONY: setup migrate demo run test lint format messages check-messages compose-check
+.PHONY: setup migrate demo run test lint format messages check-messages bench
 
 setup: $(VENV)/.setup-done
 
@@ -58,3 +58,7 @@ check-messages: setup
 	@git diff --exit-code -I 'POT-Creation-Date' -- 'locale/*.po' \
 		|| { echo "locale/*.po are stale: run make messages, translate, commit"; exit 1; }
 	@git checkout -- locale/
+
+# The upload benchmark (PostgreSQL; its own database eldercare_bench). BENCH_ROWS=... to resize.
+bench: setup
+	DATABASE_URL=$${DATABASE_URL:-$(LOCAL_PG_URL)} $(PY) bench/upload.py

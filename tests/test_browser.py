@@ -1,29 +1,8 @@
 """Log in through headless Chromium: Chinese by default, English after the switch."""
 
-from pathlib import Path
-
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(chromium_path, live_server):
-    """Closed before the live server stops, so no keep-alive request thread outlives it.
-
-    Playwright's sync API switches greenlets, and Django's connections are per context: a test
-    creates its database rows (fixtures listed before `browser`) before Playwright starts,
-    otherwise their connection is orphaned and PostgreSQL cannot drop the test database.
-    """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+from tests.conftest import ARTIFACTS
 
 
 @pytest.mark.browser

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.conftest import ARTIFACTS
 from tests.factories import FacilityFactory
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
 
 
 def login(page, live_server, username):
@@ -36,7 +36,7 @@ def network(tree):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_create_a_facility_and_find_it_in_the_list(users, network, tree, live_server, browser):  # noqa: F811
+def test_create_a_facility_and_find_it_in_the_list(users, network, tree, live_server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     login(page, live_server, "hunchun")

@@ -5,11 +5,9 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import ARTIFACTS
 from tests.factories import ElderFactory, VisitorFactory
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401
-from tests.test_celery_worker import worker  # noqa: F401
 from tests.test_facility_browser import login
-from tests.test_upload_worker import broker  # noqa: F401
 from tests.upload_files import csv_bytes, row
 
 ROWS = 60_000
@@ -20,8 +18,10 @@ def visit_log(tree, tmp_path):
     visitor = VisitorFactory(name="崔巡访", region=tree["hc_village"])
     elders = [ElderFactory(name=f"老人{n}") for n in range(50)]
     start = datetime.date(2021, 1, 1)
-    rows = [row(elders[n % 50], visitor, date=(start + datetime.timedelta(days=n // 50)).isoformat())
-            for n in range(ROWS)]
+    rows = [
+        row(elders[n % 50], visitor, date=(start + datetime.timedelta(days=n // 50)).isoformat())
+        for n in range(ROWS)
+    ]
     rows[7] = row(elders[0], visitor, name="=错名")  # rejected, and formula-looking
     rows[99] = row(elders[1], visitor, method="步行")
     path = tmp_path / "珲春市6月巡访记录.csv"
@@ -33,7 +33,12 @@ def visit_log(tree, tmp_path):
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_upload_watch_progress_confirm_and_download_errors(
-    users, visit_log, worker, broker, live_server, browser  # noqa: F811
+    users,
+    visit_log,
+    worker,
+    broker,
+    live_server,
+    browser,
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})

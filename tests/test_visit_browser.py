@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from core.roles import Role
+from tests.conftest import ARTIFACTS
 from tests.factories import ElderFactory, VisitorFactory
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
 from tests.test_facility_browser import login
 
 PHONE = {"width": 390, "height": 844}
@@ -23,7 +23,7 @@ def village(users, tree):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_record_a_visit_on_a_phone(users, village, live_server, browser):  # noqa: F811
+def test_record_a_visit_on_a_phone(users, village, live_server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     login(page, live_server, "visitor")

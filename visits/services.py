@@ -1,8 +1,8 @@
 """Rules of the home-visit system, called alike by forms, the API, uploads and demo data."""
 
+import contextlib
 import datetime
 import hashlib
-import json
 import uuid
 
 from django.conf import settings
@@ -458,7 +458,7 @@ def upload_create(*, user, uploaded_file) -> VisitUpload:
     return upload
 
 
-def _run_validation(upload, progress=None):
+def _run_validation(upload, progress=None, sink=None):
     raw = upload.file.open("rb").read()
     upload.file.close()
     header, rows = uploads.read_rows(raw, upload.file_format)
@@ -469,7 +469,18 @@ def _run_validation(upload, progress=None):
         lookups=lookups,
         max_rows=settings.UPLOAD_MAX_ROWS,
         progress=progress,
+        sink=sink or _CountOnly(),
     )
+
+
+class _CountOnly:
+    """The preview keeps no rows, only counts them."""
+
+    def start(self, elder_ids):
+        pass
+
+    def add(self, clean):
+        pass
 
 
 def upload_validate(*, upload_id: int) -> VisitUpload:
@@ -509,7 +520,7 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
             status=UploadStatus.AWAITING_CONFIRMATION,
             total_rows=outcome.total_rows,
             processed_rows=outcome.total_rows,
-            valid_rows=len(outcome.clean),
+            valid_rows=outcome.valid_rows,
             rejected_rows=outcome.rejected_rows,
             validated_at=timezone.now(),
             message="",
@@ -571,14 +582,15 @@ def upload_import(*, upload_id: int) -> VisitUpload:
     if upload.status != UploadStatus.IMPORTING:
         return upload
     try:
-        outcome = _run_validation(upload)
         with transaction.atomic():
-            inserted = insert_clean_visits(outcome.clean, upload=upload, user=upload.uploader)
+            sink = VisitSink(upload=upload, user=upload.uploader)
+            outcome = _run_validation(upload, sink=sink)
+            inserted = sink.finish()
             VisitUpload.objects.filter(pk=upload.pk).update(
                 status=UploadStatus.DONE,
                 imported_rows=inserted,
-                duplicate_rows=len(outcome.clean) - inserted,
-                valid_rows=len(outcome.clean),
+                duplicate_rows=outcome.valid_rows - inserted,
+                valid_rows=outcome.valid_rows,
                 rejected_rows=outcome.rejected_rows,
                 finished_at=timezone.now(),
             )
@@ -593,101 +605,148 @@ def upload_import(*, upload_id: int) -> VisitUpload:
     return upload
 
 
-STAGE_COLUMNS = (
+# Visit imports take this PostgreSQL advisory lock for their transaction, so that two imports
+# never insert the same visit between one's duplicate check and its COPY.
+IMPORT_LOCK_KEY = 7_424_001
+COPY_COLUMNS = (
     "elder_id",
     "visitor_id",
     "visited_on",
     "method",
     "health",
+    "health_note",
     "finances",
+    "finances_note",
     "safety",
+    "safety_note",
     "needs",
+    "needs_note",
     "helps_needed",
     "notes",
+    "source",
+    "upload_id",
+    "recorded_by_id",
+    "created_at",
 )
+COPY_BATCH = 5000
+
+
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format (backslash, tab and line breaks escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+class VisitSink:
+    """Receives validated rows and inserts the ones not stored yet (same person, day and
+    visitor), then opens the referrals of the urgent ones. Must run inside a transaction.
+
+    PostgreSQL: under an import lock, the stored keys of the file's people are read once,
+    then the new rows stream into the table by COPY while validation goes on, so the server
+    indexes rows while Python checks the next ones. Elsewhere: bulk_create at the end.
+    """
+
+    def __init__(self, *, upload, user):
+        self.upload, self.user = upload, user
+        self.inserted = 0
+        self.seen: set = set()
+        self.pending: list = []
+        self.stack = contextlib.ExitStack()
+        self.copy = None
+        self.postgres = connection.vendor == "postgresql"
+        self.dates: dict = {}
+
+    def start(self, elder_ids) -> None:
+        if not self.postgres:
+            return
+        table = Visit._meta.db_table
+        cursor = self.stack.enter_context(connection.cursor())
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        cursor.execute(
+            f"SELECT elder_id, visited_on, visitor_id FROM {table} WHERE elder_id = ANY(%s)",
+            [list(elder_ids)],
+        )
+        self.seen = set(cursor.fetchall())
+        self.copy = self.stack.enter_context(
+            cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
+        )
+        recorded_by = str(self.user.pk) if self.user else "\\N"  # \N is COPY's NULL
+        self.tail = f"\tupload\t{self.upload.pk}\t{recorded_by}\t{timezone.now().isoformat()}\n"
+
+    def add(self, c) -> None:
+        key = (c.elder_id, c.visited_on, c.visitor_id)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.inserted += 1
+        if not self.postgres:
+            self.pending.append(c)
+            return
+        day = self.dates.get(c.visited_on)
+        if day is None:
+            day = self.dates[c.visited_on] = c.visited_on.isoformat()
+        helps = '["' + '", "'.join(c.helps) + '"]' if c.helps else "[]"
+        notes = _copy_text(c.notes) if c.notes else ""
+        self.pending.append(
+            f"{c.elder_id}\t{c.visitor_id}\t{day}\t{c.method}\t{c.health}\t\t{c.finances}\t\t"
+            f"{c.safety}\t\t{c.needs}\t\t{helps}\t{notes}{self.tail}"
+        )
+        if len(self.pending) >= COPY_BATCH:
+            self.copy.write("".join(self.pending))
+            self.pending = []
+
+    def finish(self) -> int:
+        if self.postgres:
+            if self.copy is not None and self.pending:
+                self.copy.write("".join(self.pending))
+            self.stack.close()
+        elif self.pending:
+            Visit.objects.bulk_create(
+                [
+                    Visit(
+                        elder_id=c.elder_id,
+                        visitor_id=c.visitor_id,
+                        visited_on=c.visited_on,
+                        method=c.method,
+                        health=c.health,
+                        finances=c.finances,
+                        safety=c.safety,
+                        needs=c.needs,
+                        helps_needed=c.helps,
+                        notes=c.notes,
+                        source="upload",
+                        upload=self.upload,
+                        recorded_by=self.user,
+                    )
+                    for c in self.pending
+                ],
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+        self.pending = []
+        urgent = Q()
+        for dimension in DIMENSIONS:
+            urgent |= Q(**{dimension: Assessment.URGENT})
+        loaded = list(
+            Visit.objects.filter(upload=self.upload)
+            .filter(urgent)
+            .filter(referrals__isnull=True)
+            .select_related("elder", "elder__village", "visitor")
+        )
+        _open_urgent_referrals(loaded, self.user)
+        return self.inserted
 
 
 def insert_clean_visits(clean, *, upload, user) -> int:
-    """Insert validated rows, skipping any (person, day, visitor) already stored; returns how
-    many were inserted. PostgreSQL: COPY into a temporary table, then one INSERT ... ON
-    CONFLICT DO NOTHING; elsewhere bulk_create. Urgent rows then open their referrals."""
-    if not clean:
-        return 0
-    if connection.vendor == "postgresql":
-        inserted = _insert_by_copy(clean, upload=upload, user=user)
-    else:
-        before = Visit.objects.filter(upload=upload).count()
-        Visit.objects.bulk_create(
-            [
-                Visit(
-                    elder_id=c.elder_id,
-                    visitor_id=c.visitor_id,
-                    visited_on=c.visited_on,
-                    method=c.method,
-                    health=c.health,
-                    finances=c.finances,
-                    safety=c.safety,
-                    needs=c.needs,
-                    helps_needed=c.helps,
-                    notes=c.notes,
-                    source="upload",
-                    upload=upload,
-                    recorded_by=user,
-                )
-                for c in clean
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        inserted = Visit.objects.filter(upload=upload).count() - before
-    urgent = Q()
-    for dimension in DIMENSIONS:
-        urgent |= Q(**{dimension: Assessment.URGENT})
-    loaded = list(
-        Visit.objects.filter(upload=upload)
-        .filter(urgent)
-        .filter(referrals__isnull=True)
-        .select_related("elder", "elder__village", "visitor")
-    )
-    _open_urgent_referrals(loaded, user)
-    return inserted
-
-
-def _insert_by_copy(clean, *, upload, user) -> int:
-    table = Visit._meta.db_table
-    with connection.cursor() as cursor:
-        # Dropped at commit; dropped first too, for a second import in the same transaction.
-        cursor.execute("DROP TABLE IF EXISTS visit_stage")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE visit_stage (elder_id bigint, visitor_id bigint, "
-            "visited_on date, method varchar(16), health varchar(16), finances varchar(16), "
-            "safety varchar(16), needs varchar(16), helps_needed text, notes text) "
-            "ON COMMIT DROP"
-        )
-        with cursor.copy(f"COPY visit_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-            dumps = json.dumps
-            for c in clean:
-                copy.write_row(
-                    (
-                        c.elder_id,
-                        c.visitor_id,
-                        c.visited_on,
-                        c.method,
-                        c.health,
-                        c.finances,
-                        c.safety,
-                        c.needs,
-                        dumps(c.helps),
-                        c.notes,
-                    )
-                )
-        cursor.execute(
-            f"INSERT INTO {table} (elder_id, visitor_id, visited_on, method, health, "
-            "health_note, finances, finances_note, safety, safety_note, needs, needs_note, "
-            "helps_needed, notes, source, upload_id, recorded_by_id, created_at) "
-            "SELECT elder_id, visitor_id, visited_on, method, health, '', finances, '', safety, "
-            "'', needs, '', helps_needed::jsonb, notes, 'upload', %s, %s, now() FROM visit_stage "
-            "ON CONFLICT (elder_id, visited_on, visitor_id) DO NOTHING",
-            [upload.pk, user.pk if user else None],
-        )
-        return cursor.rowcount
+    """Insert validated rows (a list) through the sink; returns how many were new."""
+    sink = VisitSink(upload=upload, user=user)
+    sink.start({c.elder_id for c in clean})
+    for c in clean:
+        sink.add(c)
+    return sink.finish()

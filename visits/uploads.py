@@ -117,6 +117,7 @@ class CleanVisit:
 @dataclass
 class ValidationOutcome:
     total_rows: int = 0
+    valid_rows: int = 0
     clean: list[CleanVisit] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -314,6 +315,27 @@ class ScopeLookups:
                 self.elders[row[0]] = row[1:]
 
 
+def _cell_texts(cells, indexes) -> list[str]:
+    """The cells of the mapped columns as stripped text (CSV cells are already strings)."""
+    width = len(cells)
+    out = []
+    for index in indexes:
+        value = cells[index] if index < width else None
+        if value.__class__ is str:
+            out.append(value.strip())
+        else:
+            out.append(_text(value))
+    return out
+
+
+ORDER = list(COLUMNS)  # positions of the columns in a row's texts
+(ID, NAME, DATE, VISITOR, PHONE, METHOD, HEALTH, FINANCES, SAFETY, NEEDS, HELP, NOTES) = range(
+    len(ORDER)
+)
+DIMENSION_POSITIONS = [(name, ORDER.index(name)) for name in DIMENSIONS]
+REQUIRED_POSITIONS = [ORDER.index(key) for key in REQUIRED]
+
+
 def validate_rows(
     *,
     header: list,
@@ -321,18 +343,33 @@ def validate_rows(
     lookups: ScopeLookups,
     max_rows: int,
     progress=None,
+    sink=None,
 ) -> ValidationOutcome:
-    """Check every row; the clean ones come back ready to insert, the rest as problems."""
+    """Check every row; the clean ones come back ready to insert, the rest as problems.
+
+    With a `sink` (the importer), clean rows are handed to it as they pass instead of being
+    kept: `sink.start(elder_ids)` once the people are known, then `sink.add(clean_visit)`, so
+    the database can be inserting while Python is still checking the next rows.
+
+    Written for speed (hundreds of thousands of rows): texts are read once per cell, values
+    are looked up in dictionaries, repeated dates and ID numbers are parsed once.
+    """
     columns = map_header(header)
     outcome = ValidationOutcome()
     today = timezone.localdate()
     parse_date = DateParser()
-    index_of = {key: index for key, (index, _title) in columns.items()}
-    title_of = {key: title for key, (_index, title) in columns.items()}
-    # First pass: read the cells (the people are then looked up in bulk).
+    # Optional columns that are absent read as empty text from an index past the row's end.
+    absent = 10**9
+    indexes = [columns[key][0] if key in columns else absent for key in ORDER]
+    titles = [columns[key][1] if key in columns else COLUMNS[key][0] for key in ORDER]
+    id_index = indexes[ID]
+    # First pass: read the cells, so that the people can be looked up in bulk.
     staged = []
     for number, cells in rows:
-        if not cells or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if not cells:
+            continue
+        texts = _cell_texts(cells, indexes)
+        if not any(texts):
             continue
         outcome.total_rows += 1
         if outcome.total_rows > max_rows:
@@ -340,38 +377,46 @@ def validate_rows(
                 _("The file has more than %(max)s rows; split it into smaller files.")
                 % {"max": max_rows}
             )
-        width = len(cells)
-        values = {key: (cells[index] if index < width else None) for key, index in index_of.items()}
-        staged.append((number, values))
-    ids = set()
+        raw_id = cells[id_index] if id_index < len(cells) else None
+        if raw_id is not None and raw_id.__class__ is not str:
+            id_text, complete = _id_text(raw_id)
+            texts[ID] = id_text
+        else:
+            complete = True
+        texts[ID] = texts[ID].upper()
+        date_cell = cells[indexes[DATE]] if indexes[DATE] < len(cells) else None
+        staged.append((number, texts, complete, date_cell))
+    lookups.load_elders({texts[ID] for _n, texts, complete, _d in staged if complete})
+    elders = lookups.elders
+    if sink is not None:
+        sink.start({elder[0] for elder in elders.values()})
+        keep = sink.add
+    else:
+        keep = outcome.clean.append
+    valid = 0
+    visitors_by_name = lookups.visitors_by_name
     parsed_ids: dict[str, object] = {}
-    for _number, values in staged:
-        text, _ok = _id_text(values["id_number"])
-        ids.add(text.upper())
-    lookups.load_elders(ids)
+    required_message = _("this column is required")
     invalid = _("%(value)s is not one of %(allowed)s")
-    for position, (number, values) in enumerate(staged, start=1):
-        problems = []
-
-        def problem(key, value, message, number=number, problems=problems):
-            problems.append(
-                RowProblem(number, title_of.get(key, COLUMNS[key][0]), _text(value)[:300], message)
-            )
-
-        for key in REQUIRED:
-            if values.get(key) is None or _text(values[key]) == "":
-                problem(key, "", _("this column is required"))
-        if problems:
-            outcome.problems.extend(problems)
+    method_message = None
+    problems = outcome.problems
+    for position, (number, texts, complete, date_cell) in enumerate(staged, start=1):
+        found = []
+        for index in REQUIRED_POSITIONS:
+            if not texts[index]:
+                found.append((index, "", required_message))
+        if found:
+            problems.extend(RowProblem(number, titles[i], v, m) for i, v, m in found)
             continue
-        # Person
-        id_text, complete = _id_text(values["id_number"])
-        id_text = id_text.upper()
+        id_text = texts[ID]
+        elder = None
         if not complete:
-            problem(
-                "id_number",
-                id_text,
-                _("Excel stored the ID as a number and lost digits: format the column as text"),
+            found.append(
+                (
+                    ID,
+                    id_text,
+                    _("Excel stored the ID as a number and lost digits: format the column as text"),
+                )
             )
         else:
             parsed = parsed_ids.get(id_text)
@@ -381,117 +426,136 @@ def validate_rows(
                 except InvalidIdNumber as error:
                     parsed = error
                 parsed_ids[id_text] = parsed
-            if isinstance(parsed, InvalidIdNumber):
-                problem("id_number", id_text, str(parsed))
-        elder = lookups.elders.get(id_text)
-        if complete and not any(p.column == title_of["id_number"] for p in problems):
-            if elder is None:
-                problem("id_number", id_text, _("no archive with this ID number in your area"))
-            elif elder[1] != _text(values["name"]):
-                problem(
-                    "name",
-                    values["name"],
-                    _("the archive of this ID number is %(name)s") % {"name": elder[1]},
-                )
-        # Date
-        visited_on = parse_date(values["visit_date"])
+            if parsed.__class__ is InvalidIdNumber:
+                found.append((ID, id_text, str(parsed)))
+            else:
+                elder = elders.get(id_text)
+                if elder is None:
+                    found.append((ID, id_text, _("no archive with this ID number in your area")))
+                elif elder[1] != texts[NAME]:
+                    found.append(
+                        (
+                            NAME,
+                            texts[NAME],
+                            _("the archive of this ID number is %(name)s") % {"name": elder[1]},
+                        )
+                    )
+        visited_on = parse_date(
+            date_cell if date_cell is not None and date_cell.__class__ is not str else texts[DATE]
+        )
         if visited_on is None:
-            problem(
-                "visit_date",
-                values["visit_date"],
-                _("not a date (use 2023-06-05, 2023/6/5, 2023年6月5日 or 20230605)"),
+            found.append(
+                (
+                    DATE,
+                    texts[DATE],
+                    _("not a date (use 2023-06-05, 2023/6/5, 2023年6月5日 or 20230605)"),
+                )
             )
         elif visited_on > today:
-            problem("visit_date", values["visit_date"], _("A visit cannot be dated in the future."))
+            found.append((DATE, texts[DATE], _("A visit cannot be dated in the future.")))
         elif elder is not None:
             if visited_on < elder[2]:
-                problem(
-                    "visit_date",
-                    values["visit_date"],
-                    _("The visit is dated before the person was born."),
+                found.append(
+                    (DATE, texts[DATE], _("The visit is dated before the person was born."))
                 )
             elif elder[5] == Residence.DECEASED and elder[6] and visited_on > elder[6]:
-                problem(
-                    "visit_date",
-                    values["visit_date"],
-                    _("The person died on %(date)s, before this visit.")
-                    % {"date": elder[6].isoformat()},
+                found.append(
+                    (
+                        DATE,
+                        texts[DATE],
+                        _("The person died on %(date)s, before this visit.")
+                        % {"date": elder[6].isoformat()},
+                    )
                 )
-        # Visitor
-        visitor_name = _text(values["visitor"])
-        candidates = lookups.visitors_by_name.get(visitor_name, [])
-        phone = _text(values.get("visitor_phone"))
-        if phone:
-            candidates = [c for c in candidates if c[1] == phone]
-        if elder is not None:
-            candidates = [c for c in candidates if elder[3].startswith(c[2])]
+        visitor_name = texts[VISITOR]
+        named = visitors_by_name.get(visitor_name)
+        candidates = named or []
+        if candidates and texts[PHONE]:
+            candidates = [c for c in candidates if c[1] == texts[PHONE]]
+        if elder is not None and candidates:
+            village_code = elder[3]
+            candidates = [c for c in candidates if village_code.startswith(c[2])]
         visitor_id = None
         if not candidates:
-            if lookups.visitors_by_name.get(visitor_name):
-                problem(
-                    "visitor",
-                    visitor_name,
-                    _("this visitor does not work in %(village)s")
-                    % {"village": elder[4] if elder else "-"},
+            if named:
+                found.append(
+                    (
+                        VISITOR,
+                        visitor_name,
+                        _("this visitor does not work in %(village)s")
+                        % {"village": elder[4] if elder else "-"},
+                    )
                 )
             else:
-                problem("visitor", visitor_name, _("no visitor of this name in your area"))
+                found.append((VISITOR, visitor_name, _("no visitor of this name in your area")))
         elif len(candidates) > 1:
-            problem(
-                "visitor",
-                visitor_name,
-                _("several visitors have this name: give the visitor's phone"),
+            found.append(
+                (
+                    VISITOR,
+                    visitor_name,
+                    _("several visitors have this name: give the visitor's phone"),
+                )
             )
         else:
             visitor_id = candidates[0][0]
-        # Enumerations
-        method = METHODS.get(_text(values["method"]).lower())
+        method = METHODS.get(texts[METHOD]) or METHODS.get(texts[METHOD].lower())
         if method is None:
-            problem(
-                "method",
-                values["method"],
-                invalid % {"value": _text(values["method"]), "allowed": "入户 / 电话 / 视频"},
+            method_message = method_message or "入户 / 电话 / 视频"
+            found.append(
+                (
+                    METHOD,
+                    texts[METHOD],
+                    invalid % {"value": texts[METHOD], "allowed": method_message},
+                )
             )
         assessed = {}
-        for dimension in DIMENSIONS:
-            value = ASSESSMENTS.get(_text(values[dimension]).lower())
+        for dimension, index in DIMENSION_POSITIONS:
+            value = ASSESSMENTS.get(texts[index]) or ASSESSMENTS.get(texts[index].lower())
             if value is None:
-                problem(
-                    dimension,
-                    values[dimension],
-                    invalid % {"value": _text(values[dimension]), "allowed": "正常 / 关注 / 紧急"},
+                found.append(
+                    (
+                        index,
+                        texts[index],
+                        invalid % {"value": texts[index], "allowed": "正常 / 关注 / 紧急"},
+                    )
                 )
             assessed[dimension] = value
         helps = []
-        help_text = _text(values.get("help_needed"))
-        if help_text:
-            for part in HELP_SEPARATORS.split(help_text):
+        if texts[HELP]:
+            for part in HELP_SEPARATORS.split(texts[HELP]):
                 if not part:
                     continue
-                code = HELPS.get(part.lower())
+                code = HELPS.get(part) or HELPS.get(part.lower())
                 if code is None:
-                    problem(
-                        "help_needed",
-                        part,
-                        invalid % {"value": part, "allowed": "助洁 助餐 助浴 助医 助行 助急"},
+                    found.append(
+                        (
+                            HELP,
+                            part,
+                            invalid % {"value": part, "allowed": "助洁 助餐 助浴 助医 助行 助急"},
+                        )
                     )
                 elif code not in helps:
                     helps.append(code)
-        if problems:
-            outcome.problems.extend(problems)
+        if found:
+            problems.extend(RowProblem(number, titles[i], v[:300], m) for i, v, m in found)
         else:
-            outcome.clean.append(
+            valid += 1
+            keep(
                 CleanVisit(
-                    row=number,
-                    elder_id=elder[0],
-                    visitor_id=visitor_id,
-                    visited_on=visited_on,
-                    method=method,
-                    helps=helps,
-                    notes=_text(values.get("notes"))[:2000],
-                    **assessed,
+                    number,
+                    elder[0],
+                    visitor_id,
+                    visited_on,
+                    method,
+                    assessed["health"],
+                    assessed["finances"],
+                    assessed["safety"],
+                    assessed["needs"],
+                    helps,
+                    texts[NOTES][:2000],
                 )
             )
         if progress is not None and position % 10000 == 0:
             progress(position, len(staged))
+    outcome.valid_rows = valid
     return outcome
