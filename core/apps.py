@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Regions and accounts")
+
+    def ready(self):
+        from core import lookups  # noqa: F401  (registers field__any_of)

@@ -283,6 +283,9 @@ class Visit(models.Model):
     source = models.CharField(
         _("source"), max_length=8, choices=VisitSource.choices, default=VisitSource.FORM
     )
+    # Provenance links (which upload, which account) are kept without a database foreign-key
+    # check: a county's month goes in by COPY, and each such check costs as much as the row's
+    # indexes. Django still applies on_delete; person and visitor keep their database checks.
     upload = models.ForeignKey(
         "visits.VisitUpload",
         verbose_name=_("upload"),
@@ -290,6 +293,7 @@ class Visit(models.Model):
         null=True,
         blank=True,
         related_name="visits",
+        db_constraint=False,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -299,6 +303,7 @@ class Visit(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

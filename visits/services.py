@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.copy import QueuedLibpqWriter
 
 from core.models import Notification, Region, User
 from core.regions import RegionLevel
@@ -663,18 +664,31 @@ class VisitSink:
         self.dates: dict = {}
 
     def start(self, elder_ids) -> None:
+        elder_ids = list(elder_ids)
         if not self.postgres:
+            self.seen = set(
+                Visit.objects.filter(elder__id__any_of=elder_ids).values_list(
+                    "elder_id", "visited_on", "visitor_id"
+                )
+            )
             return
         table = Visit._meta.db_table
         cursor = self.stack.enter_context(connection.cursor())
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         cursor.execute(
             f"SELECT elder_id, visited_on, visitor_id FROM {table} WHERE elder_id = ANY(%s)",
-            [list(elder_ids)],
+            [elder_ids],
         )
         self.seen = set(cursor.fetchall())
+        # A writer thread sends the rows, so Python goes on validating while the server takes
+        # in and indexes the rows already sent (psycopg's own cursor: Django's wrapper does
+        # not pass `writer` on).
+        raw_cursor = cursor.cursor
         self.copy = self.stack.enter_context(
-            cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
+            raw_cursor.copy(
+                f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN",
+                writer=QueuedLibpqWriter(raw_cursor),
+            )
         )
         recorded_by = str(self.user.pk) if self.user else "\\N"  # \N is COPY's NULL
         self.tail = f"\tupload\t{self.upload.pk}\t{recorded_by}\t{timezone.now().isoformat()}\n"

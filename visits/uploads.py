@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils import timezone
@@ -84,7 +85,7 @@ DATE_PATTERNS = [
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
 ]
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-LOOKUP_CHUNK = 5000
+LOOKUP_CHUNK = 20000
 
 
 class FileRejected(Exception):
@@ -302,7 +303,7 @@ class ScopeLookups:
         )
         for start in range(0, len(wanted), LOOKUP_CHUNK):
             chunk = wanted[start : start + LOOKUP_CHUNK]
-            for row in visible.filter(id_number__in=chunk).values_list(
+            for row in visible.filter(id_number__any_of=chunk).values_list(
                 "id_number",
                 "id",
                 "name",
@@ -328,12 +329,86 @@ def _cell_texts(cells, indexes) -> list[str]:
     return out
 
 
+def _cell_reader(indexes: list[int], absent: int):
+    """A fast reader of a row's mapped cells: one C-level itemgetter call when every cell is
+    text (CSV rows always are), the careful path otherwise (Excel numbers, dates, short rows).
+    """
+    present = [index for index in indexes if index != absent]
+    getter = itemgetter(*present)
+    absent_positions = [position for position, index in enumerate(indexes) if index == absent]
+
+    def read(cells) -> list[str]:
+        try:
+            texts = [cell.strip() for cell in getter(cells)]
+        except (IndexError, AttributeError, TypeError):
+            return _cell_texts(cells, indexes)
+        for position in absent_positions:
+            texts.insert(position, "")
+        return texts
+
+    return read
+
+
 ORDER = list(COLUMNS)  # positions of the columns in a row's texts
 (ID, NAME, DATE, VISITOR, PHONE, METHOD, HEALTH, FINANCES, SAFETY, NEEDS, HELP, NOTES) = range(
     len(ORDER)
 )
 DIMENSION_POSITIONS = [(name, ORDER.index(name)) for name in DIMENSIONS]
 REQUIRED_POSITIONS = [ORDER.index(key) for key in REQUIRED]
+
+
+def _judge_visitor(visitors_by_name, name, phone, elder) -> tuple[int | None, str]:
+    named = visitors_by_name.get(name) or []
+    candidates = named
+    if candidates and phone:
+        candidates = [c for c in candidates if c[1] == phone]
+    if elder is not None and candidates:
+        candidates = [c for c in candidates if elder[3].startswith(c[2])]
+    if len(candidates) == 1:
+        return candidates[0][0], ""
+    if len(candidates) > 1:
+        return None, _("several visitors have this name: give the visitor's phone")
+    if named:
+        return None, _("this visitor does not work in %(village)s") % {
+            "village": elder[4] if elder else "-"
+        }
+    return None, _("no visitor of this name in your area")
+
+
+def _judge_values(key) -> tuple:
+    """Method and the four assessments of a row, and the problems with them."""
+    invalid = _("%(value)s is not one of %(allowed)s")
+    problems = []
+    method = METHODS.get(key[0]) or METHODS.get(key[0].lower())
+    if method is None:
+        problems.append(
+            (METHOD, key[0], invalid % {"value": key[0], "allowed": "入户 / 电话 / 视频"})
+        )
+    assessed = []
+    for index, text in zip((HEALTH, FINANCES, SAFETY, NEEDS), key[1:], strict=True):
+        value = ASSESSMENTS.get(text) or ASSESSMENTS.get(text.lower())
+        if value is None:
+            problems.append(
+                (index, text, invalid % {"value": text, "allowed": "正常 / 关注 / 紧急"})
+            )
+        assessed.append(value)
+    return (method, *assessed, problems)
+
+
+def _judge_helps(text: str) -> tuple[list[str], list]:
+    invalid = _("%(value)s is not one of %(allowed)s")
+    helps, problems = [], []
+    for part in HELP_SEPARATORS.split(text):
+        if not part:
+            continue
+        code = HELPS.get(part) or HELPS.get(part.lower())
+        if code is None:
+            problems.append(
+                (HELP, part, invalid % {"value": part, "allowed": "助洁 助餐 助浴 助医 助行 助急"})
+            )
+        elif code not in helps:
+            helps.append(code)
+    return helps, problems
 
 
 def validate_rows(
@@ -363,12 +438,13 @@ def validate_rows(
     indexes = [columns[key][0] if key in columns else absent for key in ORDER]
     titles = [columns[key][1] if key in columns else COLUMNS[key][0] for key in ORDER]
     id_index = indexes[ID]
+    read_cells = _cell_reader(indexes, absent)
     # First pass: read the cells, so that the people can be looked up in bulk.
     staged = []
     for number, cells in rows:
         if not cells:
             continue
-        texts = _cell_texts(cells, indexes)
+        texts = read_cells(cells)
         if not any(texts):
             continue
         outcome.total_rows += 1
@@ -396,6 +472,9 @@ def validate_rows(
     valid = 0
     visitors_by_name = lookups.visitors_by_name
     parsed_ids: dict[str, object] = {}
+    visitor_cache: dict = {}
+    values_cache: dict = {}
+    helps_cache: dict = {}
     required_message = _("this column is required")
     invalid = _("%(value)s is not one of %(allowed)s")
     method_message = None
@@ -405,6 +484,95 @@ def validate_rows(
         for index in REQUIRED_POSITIONS:
             if not texts[index]:
                 found.append((index, "", required_message))
+        if found:
+            problems.extend(RowProblem(number, titles[i], v, m) for i, v, m in found)
+            continue
+        id_text = texts[ID]
+        elder = None
+        if not complete:
+            found.append(
+                (
+                    ID,
+                    id_text,
+                    _("Excel stored the ID as a number and lost digits: format the column as text"),
+                )
+            )
+        else:
+            parsed = parsed_ids.get(id_text)
+            if parsed is None:
+                try:
+                    parsed = parse_id_number(id_text, today=today)
+                except InvalidIdNumber as error:
+                    parsed = error
+                parsed_ids[id_text] = parsed
+            if parsed.__class__ is InvalidIdNumber:
+                found.append((ID, id_text, str(parsed)))
+            else:
+                elder = elders.get(id_text)
+                if elder is None:
+                    found.append((ID, id_text, _("no archive with this ID number in your area")))
+                elif elder[1] != texts[NAME]:
+                    found.append(
+                        (
+                            NAME,
+                            texts[NAME],
+                            _("the archive of this ID number is %(name)s") % {"name": elder[1]},
+                        )
+                    )
+        visited_on = parse_date(
+            date_cell if date_cell is not None and date_cell.__class__ is not str else texts[DATE]
+        )
+        if visited_on is None:
+            found.append(
+                (
+                    DATE,
+                    texts[DATE],
+                    _("not a date (use 2023-06-05, 2023/6/5, 2023年6月5日 or 20230605)"),
+                )
+            )
+        elif visited_on > today:
+            found.append((DATE, texts[DATE], _("A visit cannot be dated in the future.")))
+        elif elder is not None:
+            if visited_on < elder[2]:
+                found.append(
+                    (DATE, texts[DATE], _("The visit is dated before the person was born."))
+                )
+            elif elder[5] == Residence.DECEASED and elder[6] and visited_on > elder[6]:
+                found.append(
+                    (
+                        DATE,
+                        texts[DATE],
+                        _("The person died on %(date)s, before this visit.")
+                        % {"date": elder[6].isoformat()},
+                    )
+                )
+        # Visitor, values and helps repeat across rows: each combination is judged once.
+        visitor_key = (texts[VISITOR], texts[PHONE], elder[3] if elder else None)
+        judged = visitor_cache.get(visitor_key)
+        if judged is None:
+            judged = visitor_cache[visitor_key] = _judge_visitor(
+                visitors_by_name, texts[VISITOR], texts[PHONE], elder
+            )
+        visitor_id, visitor_problem = judged
+        if visitor_problem:
+            found.append((VISITOR, texts[VISITOR], visitor_problem))
+        values_key = (texts[METHOD], texts[HEALTH], texts[FINANCES], texts[SAFETY], texts[NEEDS])
+        values = values_cache.get(values_key)
+        if values is None:
+            values = values_cache[values_key] = _judge_values(values_key)
+        method, health, finances, safety, needs, value_problems = values
+        if value_problems:
+            found.extend(value_problems)
+        helps_text = texts[HELP]
+        if helps_text:
+            judged_helps = helps_cache.get(helps_text)
+            if judged_helps is None:
+                judged_helps = helps_cache[helps_text] = _judge_helps(helps_text)
+            helps, help_problems = judged_helps
+            if help_problems:
+                found.extend(help_problems)
+        else:
+            helps = []
         if found:
             problems.extend(RowProblem(number, titles[i], v, m) for i, v, m in found)
             continue
@@ -547,11 +715,11 @@ def validate_rows(
                     visitor_id,
                     visited_on,
                     method,
-                    assessed["health"],
-                    assessed["finances"],
-                    assessed["safety"],
-                    assessed["needs"],
-                    helps,
+                    health,
+                    finances,
+                    safety,
+                    needs,
+                    list(helps),
                     texts[NOTES][:2000],
                 )
             )
