@@ -296,3 +296,17 @@ def user_create(
             [DatasetGrant(user=user, dataset=dataset) for dataset in datasets]
         )
     return user
+
+
+def audit_record(*, actor, action: str, obj, before: dict | None, after: dict | None) -> None:
+    """Write the audit row in the caller's transaction (it stands or falls with the change)."""
+    from core.models import AuditEntry
+
+    AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+    )

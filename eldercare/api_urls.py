@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from core import apis as core_apis
 from facilities import apis as facility_apis
+from funding import apis as funding_apis
 from visits import apis as visit_apis
 
 router = DefaultRouter()
@@ -15,6 +16,9 @@ router.register("elders", visit_apis.ElderViewSet, basename="elder")
 router.register("visits", visit_apis.VisitViewSet, basename="visit")
 router.register("referrals", visit_apis.ReferralViewSet, basename="referral")
 router.register("uploads", visit_apis.UploadViewSet, basename="upload")
+router.register("programs", funding_apis.ProgramViewSet, basename="program")
+router.register("allocations", funding_apis.AllocationViewSet, basename="allocation")
+router.register("renovations", funding_apis.RenovationViewSet, basename="renovation")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -256,7 +256,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for a choice set used by several fields (the four visit dimensions).
-    "ENUM_NAME_OVERRIDES": {"AssessmentEnum": "visits.models.Assessment"},
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentEnum": "visits.models.Assessment",
+        "FacilityKindEnum": "facilities.choices.FacilityKind",
+        "ProgramKindEnum": "funding.models.ProgramKind",
+        "ReferralKindEnum": "visits.models.ReferralKind",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from core.views import ModulePendingView
+from funding import views
 
 app_name = "funding"
 urlpatterns = [
-    path(
-        "",
-        ModulePendingView.as_view(title=_("Funding"), section="funding"),
-        name="index",
-    ),
+    path("", views.allocation_list, name="index"),
+    path("new/", views.allocation_create, name="create"),
+    path("<int:pk>/", views.allocation_detail, name="detail"),
+    path("<int:pk>/advance/", views.allocation_advance, name="advance"),
+    path("<int:pk>/adjust/", views.allocation_adjust, name="adjust"),
+    path("reports/", views.reports, name="reports"),
 ]

@@ -1,0 +1,125 @@
+import django_filters
+from rest_framework import mixins, serializers, viewsets
+
+from core.models import Region
+from core.permissions import ReadOnlyRolesCannotWrite
+from facilities.filters import RegionSubtreeFilter
+from funding import selectors, services
+from funding.models import Allocation, AllocationStatus, Program, Renovation, Source
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "code",
+            "name_zh",
+            "name_en",
+            "kind",
+            "rate",
+            "cap_per_project",
+            "facility_kind",
+        ]
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programs and their rule parameters (reference data)."""
+
+    queryset = Program.objects.all()
+    serializer_class = ProgramSerializer
+    filterset_fields = ["kind", "code"]
+
+
+class AllocationFilter(django_filters.FilterSet):
+    within = RegionSubtreeFilter()
+    program = django_filters.CharFilter(field_name="program__code")
+    source = django_filters.ChoiceFilter(choices=Source.choices)
+    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
+
+    class Meta:
+        model = Allocation
+        fields = ["year"]
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "program",
+            "year",
+            "source",
+            "region",
+            "facility",
+            "amount",
+            "floor_area",
+            "persons_served",
+            "document_number",
+            "purpose",
+            "adjusts",
+            "status",
+            "planned_on",
+            "approved_on",
+            "disbursed_on",
+            "settled_on",
+        ]
+        read_only_fields = [
+            "adjusts",
+            "status",
+            "planned_on",
+            "approved_on",
+            "disbursed_on",
+            "settled_on",
+        ]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["region"].queryset = Region.objects.visible_to(request.user)
+        return fields
+
+    def create(self, validated_data):
+        return services.allocation_create(user=self.context["request"].user, **validated_data)
+
+
+class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Allocations in the caller's area; the finance department reads these (funding grant)."""
+
+    serializer_class = AllocationSerializer
+    filterset_class = AllocationFilter
+    permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        return selectors.allocation_list(user=self.request.user).order_by("id")
+
+
+class RenovationFilter(django_filters.FilterSet):
+    within = RegionSubtreeFilter()
+
+    class Meta:
+        model = Renovation
+        fields = ["year"]
+
+
+class RenovationSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Renovation
+        fields = ["id", "region", "household", "year", "items", "amount", "completed_on"]
+
+
+class RenovationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RenovationSerializer
+    filterset_class = RenovationFilter
+
+    def get_queryset(self):
+        return (
+            Renovation.objects.visible_to(self.request.user).select_related("region").order_by("id")
+        )

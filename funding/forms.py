@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
+from core.models import Region
+from core.regions import RegionLevel
+from facilities.models import Facility
+from funding.models import Allocation
+
+
+class AllocationForm(ServiceModelForm):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("region"))
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "program",
+            "year",
+            "source",
+            "region",
+            "facility",
+            "amount",
+            "floor_area",
+            "persons_served",
+            "document_number",
+            "purpose",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = (
+            Region.objects.visible_to(user).exclude(level=RegionLevel.VILLAGE).order_by("code")
+        )
+        self.fields["facility"].queryset = Facility.objects.visible_to(user).order_by("name")
+
+
+class AdjustmentForm(BootstrapFormMixin, forms.Form):
+    amount = forms.DecimalField(
+        label=_("adjustment (yuan, negative to reduce)"), max_digits=16, decimal_places=2
+    )
+    purpose = forms.CharField(label=_("reason"), max_length=300)

@@ -1,0 +1,267 @@
+"""Rules of the subsidy money: budgets, rates and caps, regions, the forward-only workflow,
+adjusting entries, and an audit row for every change, in the same transaction."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+from core.scope import scope_covers
+from core.services import audit_record
+from funding.models import (
+    Allocation,
+    AllocationStatus,
+    Budget,
+    Program,
+    ProgramKind,
+)
+
+PLANNERS = {Role.PROVINCIAL_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER}
+# Who may move an allocation into each status: the department approves and disburses; the
+# county that spent the money settles it.
+STEP_ROLES = {
+    AllocationStatus.APPROVED: {Role.PROVINCIAL_ADMIN},
+    AllocationStatus.DISBURSED: {Role.PROVINCIAL_ADMIN},
+    AllocationStatus.SETTLED: {Role.PROVINCIAL_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER},
+}
+CENT = Decimal("0.01")
+
+
+def _snapshot(allocation: Allocation) -> dict:
+    data = model_to_dict(allocation)
+    return {
+        key: (str(value) if value is not None and not isinstance(value, int | bool) else value)
+        for key, value in data.items()
+    }
+
+
+def _ensure_planner(user, region) -> None:
+    if not (user.is_superuser or user.role in PLANNERS):
+        raise PermissionDenied(_("Your role may not plan allocations."))
+    if not scope_covers(user, region):
+        raise PermissionDenied(_("This region is outside your area."))
+
+
+def yuan(value) -> Decimal:
+    """Money is exact: decimals to the cent, never floats."""
+    if isinstance(value, float):
+        raise TypeError("amounts are Decimal or str, never float")
+    return Decimal(value).quantize(CENT)
+
+
+def sum_yuan(value) -> Decimal:
+    """A database SUM as exact cents (SQLite returns decimals that went through floats)."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _check_rules(allocation: Allocation) -> None:
+    program = allocation.program
+    errors = {}
+    if allocation.facility_id and not allocation.facility.region.is_within(allocation.region):
+        errors["facility"] = _("The facility %(facility)s is not in %(region)s.") % {
+            "facility": allocation.facility.name,
+            "region": allocation.region.name,
+        }
+    if (
+        program.facility_kind
+        and allocation.facility_id
+        and (allocation.facility.kind != program.facility_kind)
+    ):
+        errors["facility"] = _("This program funds %(kind)s facilities only.") % {
+            "kind": program.get_facility_kind_display()
+        }
+    if program.kind == ProgramKind.CONSTRUCTION and allocation.adjusts_id is None:
+        if not allocation.floor_area:
+            errors["floor_area"] = _("A construction allocation needs the floor area.")
+        elif program.rate:
+            ceiling = yuan(allocation.floor_area * program.rate)
+            if program.cap_per_project is not None:
+                ceiling = min(ceiling, program.cap_per_project)
+            if allocation.amount > ceiling:
+                errors["amount"] = _(
+                    "At most %(ceiling)s yuan: %(area)s m² × %(rate)s yuan/m², capped at "
+                    "%(cap)s yuan a project."
+                ) % {
+                    "ceiling": ceiling,
+                    "area": allocation.floor_area,
+                    "rate": program.rate,
+                    "cap": program.cap_per_project,
+                }
+    if program.kind == ProgramKind.PER_PERSON and allocation.adjusts_id is None and program.rate:
+        if not allocation.persons_served:
+            errors["persons_served"] = _("A per-person subsidy needs the persons served.")
+        elif allocation.amount > yuan(allocation.persons_served * program.rate):
+            errors["amount"] = _("At most %(n)s persons × %(rate)s yuan.") % {
+                "n": allocation.persons_served,
+                "rate": program.rate,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_budget(allocation: Allocation, extra: Decimal) -> None:
+    """Lock the budget row, then sum what is allocated: two officers allocating the last money
+    at the same moment are served one after the other, and the second is refused."""
+    budget = (
+        Budget.objects.select_for_update()
+        .filter(program=allocation.program, year=allocation.year, source=allocation.source)
+        .first()
+    )
+    if budget is None:
+        raise ValidationError(
+            {
+                "source": _("%(program)s has no %(year)s budget from this source.")
+                % {"program": allocation.program.name_zh, "year": allocation.year}
+            }
+        )
+    # SQLite sums decimals through floats: back to exact cents (PostgreSQL is exact already).
+    used = sum_yuan(
+        Allocation.objects.filter(
+            program=allocation.program, year=allocation.year, source=allocation.source
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if used + extra > budget.amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Over budget: %(used)s of %(budget)s yuan already allocated, %(left)s left."
+                )
+                % {"used": used, "budget": budget.amount, "left": budget.amount - used}
+            }
+        )
+
+
+@transaction.atomic
+def allocation_create(
+    *, user, program: Program, year: int, source: str, region, amount, **fields
+) -> Allocation:
+    _ensure_planner(user, region)
+    allocation = Allocation(
+        program=program,
+        year=year,
+        source=source,
+        region=region,
+        amount=yuan(amount),
+        planned_by=user,
+        planned_on=timezone.localdate(),
+        **fields,
+    )
+    if allocation.amount <= 0:
+        raise ValidationError({"amount": _("The amount must be above zero.")})
+    _check_rules(allocation)
+    allocation.full_clean(exclude=["program", "region", "facility", "planned_by", "adjusts"])
+    _check_budget(allocation, allocation.amount)
+    allocation.save()
+    audit_record(
+        actor=user, action="create", obj=allocation, before=None, after=_snapshot(allocation)
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_update(*, user, allocation: Allocation, **fields) -> Allocation:
+    """Only a planned allocation is edited; after approval corrections are adjusting entries."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.status != AllocationStatus.PLANNED:
+        raise ValidationError(
+            _("Only a planned allocation can be edited; after disbursement enter an adjustment.")
+        )
+    _ensure_planner(user, allocation.region)
+    before = _snapshot(allocation)
+    old_amount = allocation.amount
+    for name, value in fields.items():
+        setattr(allocation, name, yuan(value) if name == "amount" else value)
+    _ensure_planner(user, allocation.region)
+    _check_rules(allocation)
+    _check_budget(allocation, allocation.amount - old_amount)
+    allocation.save()
+    audit_record(
+        actor=user, action="update", obj=allocation, before=before, after=_snapshot(allocation)
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_advance(
+    *, user, allocation: Allocation, on: datetime.date | None = None
+) -> Allocation:
+    """Move one step forward (planned → approved → disbursed → settled), never back."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    target = allocation.next_status
+    if target is None:
+        raise ValidationError(_("A settled allocation has no further step."))
+    if not (user.is_superuser or user.role in STEP_ROLES[AllocationStatus(target)]):
+        raise PermissionDenied(
+            _("Your role may not mark an allocation %(status)s.")
+            % {"status": AllocationStatus(target).label}
+        )
+    if not scope_covers(user, allocation.region):
+        raise PermissionDenied(_("This region is outside your area."))
+    before = _snapshot(allocation)
+    allocation.status = target
+    setattr(allocation, f"{target}_by", user)
+    setattr(allocation, f"{target}_on", on or timezone.localdate())
+    allocation.save()
+    audit_record(
+        actor=user, action=target, obj=allocation, before=before, after=_snapshot(allocation)
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_adjust(*, user, allocation: Allocation, amount, purpose: str) -> Allocation:
+    """A correction after disbursement: a new entry (positive or negative) that adjusts the
+    original, which itself is never edited."""
+    if allocation.status not in (AllocationStatus.DISBURSED, AllocationStatus.SETTLED):
+        raise ValidationError(
+            _(
+                "Only a disbursed allocation is corrected by an adjustment; "
+                "edit a planned one instead."
+            )
+        )
+    _ensure_planner(user, allocation.region)
+    delta = yuan(amount)
+    if delta == 0:
+        raise ValidationError({"amount": _("An adjustment changes the amount.")})
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("Say why the amount is corrected.")})
+    adjustment = Allocation(
+        program=allocation.program,
+        year=allocation.year,
+        source=allocation.source,
+        region=allocation.region,
+        facility=allocation.facility,
+        amount=delta,
+        document_number=allocation.document_number,
+        purpose=purpose,
+        adjusts=allocation,
+        planned_by=user,
+        planned_on=timezone.localdate(),
+    )
+    net = (
+        allocation.amount
+        + sum_yuan(allocation.adjustments.aggregate(total=Sum("amount"))["total"] or 0)
+        + delta
+    )
+    if net < 0:
+        raise ValidationError(
+            {"amount": _("The adjustments would take the allocation below zero.")}
+        )
+    if delta > 0:
+        _check_budget(adjustment, delta)
+    adjustment.save()
+    audit_record(
+        actor=user,
+        action="adjust",
+        obj=adjustment,
+        before=_snapshot(allocation),
+        after=_snapshot(adjustment),
+    )
+    return adjustment
