@@ -80,7 +80,7 @@ class Budget(models.Model):
 
 
 class AllocationStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", _("In the plan")
     APPROVED = "approved", _("Approved")
     DISBURSED = "disbursed", _("Disbursed")
     SETTLED = "settled", _("Settled")
