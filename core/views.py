@@ -1,10 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.generic import TemplateView
 
 from core import selectors
 from core.scope import scope_for
@@ -57,17 +55,6 @@ def dashboard(request):
             else [],
         },
     )
-
-
-class ModulePendingView(LoginRequiredMixin, TemplateView):
-    """The landing page of a module whose pages are still being built (named in its app's urls)."""
-
-    template_name = "core/module_pending.html"
-    title = ""
-    section = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, section=self.section, **kwargs)
 
 
 @login_required
