@@ -1,8 +1,8 @@
 """Settings for the Jilin elderly-care portal: one module, driven by environment variables.
 
-Nothing set means a safe local development setup only when DJANGO_DEBUG=1 is asked for
-(SQLite under var/, Celery running tasks eagerly). Production (DJANGO_DEBUG unset or 0)
-refuses to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+Nothing set means a local development setup that only answers on this machine (SQLite under
+var/, Celery running tasks eagerly, localhost only). Production is DJANGO_DEBUG=0: it refuses
+to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (docker-compose.yml sets it).
 Every variable is documented in README.md.
 """
 
@@ -30,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # --- Core -------------------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -39,7 +39,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG=0). "
             "For local development set DJANGO_DEBUG=1 (make run does)."
         )
-    # Development only: a fixed, clearly marked key that never protects real data.
+    # Development only (local hosts below): a fixed, clearly marked key, no real data.
     SECRET_KEY = "django-insecure-local-development-only"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

@@ -35,9 +35,18 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
-def test_debug_is_off_unless_asked():
-    result = manage("check", DJANGO_SECRET_KEY="y" * 60, DJANGO_ALLOWED_HOSTS="a.example.cn")
+def test_with_nothing_set_it_runs_locally_and_answers_only_local_hosts():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], "
+        "s.CELERY_TASK_ALWAYS_EAGER)",
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "True"
+    assert "localhost" in result.stdout and "sqlite3" in result.stdout
+    assert result.stdout.strip().endswith("True")
 
 
 def test_check_deploy_reports_nothing_under_production_settings():
