@@ -38,6 +38,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_with_nothing_set_it_runs_locally_and_answers_only_local_hosts():
     result = manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings as s; "
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], "
