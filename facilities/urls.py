@@ -13,5 +13,10 @@ urlpatterns = [
     path("inspections/", views.inspection_list, name="inspections"),
     path("inspections/draw/", views.inspection_draw, name="inspection-draw"),
     path("inspections/<int:pk>/result/", views.inspection_record, name="inspection-record"),
+    path(
+        "inspections/<int:pk>/rectified/",
+        views.inspection_rectified,
+        name="inspection-rectified",
+    ),
     path("inspections/published/", views.inspections_published, name="inspections-published"),
 ]

@@ -278,3 +278,20 @@ def inspections_published(request):
     return render(
         request, "facilities/inspections_published.html", {"section": "facilities", "page": page}
     )
+
+
+@login_required
+def inspection_rectified(request, pk):
+    """Close a rectification: the facility fixed what the inspection found (dated today)."""
+    if not can_edit(request.user) or request.method != "POST":
+        raise PermissionDenied
+    inspection = get_object_or_404(selectors.inspection_list(user=request.user), pk=pk)
+    try:
+        services.inspection_mark_rectified(
+            inspection=inspection, user=request.user, rectified_on=timezone.localdate()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The rectification is closed."))
+    return redirect("facilities:detail", pk=inspection.facility_id)

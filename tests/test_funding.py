@@ -368,9 +368,16 @@ def test_list_query_counts_do_not_grow(
 
 def test_renovations_are_recorded_in_the_admin(client, users, tree):
     client.force_login(users[Role.PROVINCIAL_ADMIN])
-    response = client.post("/admin/funding/renovation/add/", {
-        "region": tree["hc_village"].pk, "household": "金家", "year": "2024",
-        "items": "扶手、防滑", "amount": "3000.00", "completed_on": "2024-05-01",
-    })
+    response = client.post(
+        "/admin/funding/renovation/add/",
+        {
+            "region": tree["hc_village"].pk,
+            "household": "金家",
+            "year": "2024",
+            "items": "扶手、防滑",
+            "amount": "3000.00",
+            "completed_on": "2024-05-01",
+        },
+    )
     assert response.status_code == 302, response.content[:500]
     assert Renovation.objects.get().household == "金家"

@@ -103,3 +103,23 @@ def test_result_rules_and_overdue_list(users, tree, network):
     overdue = Inspection.objects.visible_to(officer).overdue(datetime.date(2023, 7, 2))
     assert list(overdue) == [first]
     assert not Inspection.objects.overdue(datetime.date(2023, 6, 30)).exists()
+
+
+def test_closing_a_rectification_from_the_page(client, users, tree, network):
+    officer = users[Role.COUNTY_OFFICER]
+    inspection = draw(users, tree, seed=5, count=1).inspections[0]
+    inspection_record_result(
+        inspection=inspection,
+        user=officer,
+        inspected_on=PLANNED,
+        result="rectify",
+        findings="灭火器过期",
+        rectification_deadline=datetime.date(2023, 7, 1),
+    )
+    client.force_login(officer)
+    detail = client.get(f"/facilities/{inspection.facility_id}/").content.decode()
+    assert f"/facilities/inspections/{inspection.pk}/rectified/" in detail
+    assert client.post(f"/facilities/inspections/{inspection.pk}/rectified/").status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.rectified_on is not None
+    assert not Inspection.objects.overdue(datetime.date(2030, 1, 1)).exists()
