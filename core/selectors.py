@@ -24,6 +24,16 @@ def region_root_for(*, user) -> Region | None:
     return Region.objects.visible_to(user).filter(level=RegionLevel.PROVINCE).first() or user.region
 
 
+def region_choices(*, user, levels) -> list[tuple[str, str, str]]:
+    """(code, name, level) of the regions a list may be narrowed to, within the user's scope."""
+    return list(
+        Region.objects.visible_to(user)
+        .filter(level__in=levels)
+        .order_by("code")
+        .values_list("code", "name", "level")
+    )
+
+
 def region_level_counts(*, user, region: Region | None = None) -> dict[str, int]:
     """How many regions of each level the user sees (under `region` if given): one query."""
     queryset = Region.objects.visible_to(user)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.models import DatasetGrant, Region, User
 from core.regions import InvalidRegionCode, RegionLevel, expected_parent_code, level_of_code
 from core.roles import Role
+from core.text import decode_spreadsheet_text
 
 # Accepted headers (English or Chinese) -> field.
 REGION_HEADERS = {
@@ -68,12 +69,9 @@ class RegionImportResult:
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 as Excel on Chinese Windows writes it."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_spreadsheet_text(raw)
+    if text is not None:
+        return text
     raise RegionImportError(
         [RowError(0, "-", "-", _("the file is neither UTF-8 nor GB18030 text"))]
     )

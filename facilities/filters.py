@@ -1,19 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region
+from core.filters import RegionSubtreeFilter
 from facilities.choices import FacilityKind, FacilityStatus, InspectionResult, Ownership
 from facilities.models import Facility, Inspection
-
-
-class RegionSubtreeFilter(django_filters.CharFilter):
-    """A region code; keeps rows in that region's subtree."""
-
-    def filter(self, queryset, value):
-        if not value:
-            return queryset
-        region = Region.objects.filter(code=value).first()
-        return queryset.within(region) if region else queryset.none()
 
 
 class FacilityFilter(django_filters.FilterSet):

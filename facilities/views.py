@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import tabular_response
 from core.forms import add_service_errors
-from core.models import Region
-from core.regions import RegionLevel
+from core.regions import LEVEL_ORDER
+from core.selectors import region_choices
 from facilities import selectors, services
 from facilities.choices import FacilityKind
 from facilities.filters import FacilityFilter, InspectionFilter
@@ -27,12 +27,7 @@ def can_edit(user) -> bool:
 
 def _region_options(user):
     """Regions to drill down by in the list filter (villages are reached through the search)."""
-    return (
-        Region.objects.visible_to(user)
-        .exclude(level=RegionLevel.VILLAGE)
-        .order_by("code")
-        .values_list("code", "name", "level")
-    )
+    return region_choices(user=user, levels=LEVEL_ORDER[:-1])
 
 
 def _export_rows(facilities):

@@ -1,11 +1,10 @@
-import django_filters
 from rest_framework import mixins, serializers, viewsets
 
 from core.models import Region
 from core.permissions import ReadOnlyRolesCannotWrite
-from facilities.filters import RegionSubtreeFilter
 from funding import selectors, services
-from funding.models import Allocation, AllocationStatus, Program, Renovation, Source
+from funding.filters import AllocationFilter, RenovationFilter
+from funding.models import Allocation, Program, Renovation
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -29,17 +28,6 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Program.objects.all()
     serializer_class = ProgramSerializer
     filterset_fields = ["kind", "code"]
-
-
-class AllocationFilter(django_filters.FilterSet):
-    within = RegionSubtreeFilter()
-    program = django_filters.CharFilter(field_name="program__code")
-    source = django_filters.ChoiceFilter(choices=Source.choices)
-    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
-
-    class Meta:
-        model = Allocation
-        fields = ["year"]
 
 
 class AllocationSerializer(serializers.ModelSerializer):
@@ -97,14 +85,6 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.allocation_list(user=self.request.user).order_by("id")
-
-
-class RenovationFilter(django_filters.FilterSet):
-    within = RegionSubtreeFilter()
-
-    class Meta:
-        model = Renovation
-        fields = ["year"]
 
 
 class RenovationSerializer(serializers.ModelSerializer):

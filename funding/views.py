@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 from core.models import AuditEntry
 from funding import selectors, services
+from funding.filters import AllocationFilter
 from funding.forms import AdjustmentForm, AllocationForm
 from funding.models import AllocationStatus, Program, ProgramKind, Source
 from funding.reports import reports_workbook
@@ -22,12 +23,9 @@ def _can_plan(user) -> bool:
 
 @login_required
 def allocation_list(request):
-    allocations = selectors.allocation_list(user=request.user)
-    for field in ("year", "source", "status"):
-        if request.GET.get(field):
-            allocations = allocations.filter(**{field: request.GET[field]})
-    if request.GET.get("program"):
-        allocations = allocations.filter(program__code=request.GET["program"])
+    allocations = AllocationFilter(
+        request.GET, queryset=selectors.allocation_list(user=request.user)
+    ).qs
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

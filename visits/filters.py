@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.filters import RegionSubtreeFilter
+from core.filters import RegionSubtreeFilter
 from visits.models import (
     RECORDED_CATEGORIES,
     Category,

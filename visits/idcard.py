@@ -62,10 +62,6 @@ class IdNumber:
     birth_date: datetime.date
     sex: str  # "M" or "F"
 
-    @property
-    def masked(self) -> str:
-        return mask_id_number(self.number)
-
 
 def check_character(first17: str) -> str:
     return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]

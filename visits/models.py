@@ -445,9 +445,6 @@ class UploadStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-UPLOAD_FINAL_STATUSES = {UploadStatus.DONE, UploadStatus.FAILED, UploadStatus.CANCELLED}
-
-
 class VisitUploadQuerySet(ScopedQuerySet):
     dataset = Dataset.VISITS
 
@@ -504,10 +501,6 @@ class VisitUpload(models.Model):
         if not self.total_rows:
             return 0
         return min(99, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in UPLOAD_FINAL_STATUSES
 
 
 class UploadRowError(models.Model):

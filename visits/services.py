@@ -755,12 +755,3 @@ class VisitSink:
         )
         _open_urgent_referrals(loaded, self.user)
         return self.inserted
-
-
-def insert_clean_visits(clean, *, upload, user) -> int:
-    """Insert validated rows (a list) through the sink; returns how many were new."""
-    sink = VisitSink(upload=upload, user=user)
-    sink.start({c.elder_id for c in clean})
-    for c in clean:
-        sink.add(c)
-    return sink.finish()

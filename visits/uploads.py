@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Region
+from core.text import decode_spreadsheet_text
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import DIMENSIONS, Elder, Residence, Visitor
 
@@ -146,19 +147,12 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def decode_csv(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030/GBK, as Excel on a Chinese Windows machine saves."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
+    text = decode_spreadsheet_text(raw)
+    if text is None:
         raise FileRejected(
             _("The file is neither UTF-8 nor GB18030 text; save it again as CSV or XLSX.")
-        ) from None
+        )
+    return text
 
 
 def check_xlsx_container(raw: bytes) -> None:

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
+from core.selectors import region_choices
 from visits import selectors, services
+from visits.filters import ElderFilter
 from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
-from visits.models import DIMENSIONS, RECORDED_CATEGORIES, Category, eightieth_birthday_cutoff
+from visits.models import DIMENSIONS, Category
 
 PAGE_SIZE = 25
 
@@ -22,26 +24,13 @@ def _can(user, roles) -> bool:
 
 def _areas(user):
     """Townships (and counties) to narrow a list by."""
-    return (
-        Region.objects.visible_to(user)
-        .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
-        .order_by("code")
-        .values_list("code", "name", "level")
-    )
+    return region_choices(user=user, levels=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
 
 
 @login_required
 def elder_list(request):
-    elders = selectors.elder_list(user=request.user).search(request.GET.get("q", ""))
-    area = request.GET.get("within")
-    if area:
-        region = Region.objects.visible_to(request.user).filter(code=area).first()
-        elders = elders.within(region) if region else elders.none()
-    category = request.GET.get("category")
-    if category == Category.ADVANCED_AGE:
-        elders = elders.filter(birth_date__lte=eightieth_birthday_cutoff(timezone.localdate()))
-    elif category in {c.value for c in RECORDED_CATEGORIES}:
-        elders = elders.filter(**{f"is_{category}": True})
+    # The same filters as /api/v1/elders/: name or ID digits, area, category.
+    elders = ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user)).qs
     page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
