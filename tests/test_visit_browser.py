@@ -48,8 +48,9 @@ def test_record_a_visit_on_a_phone(users, village, live_server, browser):
     page.click("#visit-form button[type=submit]")
 
     page.wait_for_selector("#timeline")
-    first = page.locator("#timeline li").first
-    assert "电话" in first.inner_text() and "紧急" in first.inner_text()
+    # the visit (yesterday) and its referral (opened today, local day) are both on the timeline
+    visit = page.locator("#timeline li[data-kind=visit]").first
+    assert "电话" in visit.inner_text() and "紧急" in visit.inner_text()
     assert page.locator("#timeline li[data-kind=referral]").count() == 1
     assert "紧急情况已即时推送" in page.content()
     page.screenshot(path=ARTIFACTS / "elder-detail-phone.png", full_page=True)

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import F, Max, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from visits.models import OPEN_STATUSES, Elder, Referral, Visit, Visitor, month_bounds
 
@@ -19,11 +20,15 @@ def elder_get(*, user, pk: int) -> Elder:
 
 
 def elder_timeline(*, elder: Elder) -> list[tuple[datetime.date, str, object]]:
-    """Visits and referrals of a person, newest first (two queries)."""
+    """Visits and referrals of a person, newest first (two queries).
+
+    A referral is dated by its local day (Asia/Shanghai), as staff read it: its UTC day is the
+    day before for everything opened between 00:00 and 08:00 local time.
+    """
     visits = elder.visits.select_related("visitor").order_by("-visited_on", "-id")
     referrals = elder.referrals.select_related("assignee").order_by("-opened_at")
     events = [(v.visited_on, "visit", v) for v in visits]
-    events += [(r.opened_at.date(), "referral", r) for r in referrals]
+    events += [(timezone.localdate(r.opened_at), "referral", r) for r in referrals]
     return sorted(events, key=lambda event: event[0], reverse=True)
 
 
