@@ -1,7 +1,5 @@
 """A visitor records a visit on a phone-sized screen and sees it on the person's timeline."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -36,7 +34,7 @@ def test_record_a_visit_on_a_phone(users, village, live_server, browser):
     ).click()
     page.wait_for_selector("#visit-form")
     assert page.locator("#id_visitor").input_value() == str(village.assigned_visitor_id)
-    page.fill("#id_visited_on", (timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    page.fill("#id_visited_on", timezone.localdate().isoformat())
     page.locator("label[for=id_method_1]").click()  # phone
     page.locator("[data-dimension=health] label", has_text="紧急").click()
     page.click("#visit-form button[type=submit]")
@@ -47,12 +45,18 @@ def test_record_a_visit_on_a_phone(users, village, live_server, browser):
     page.screenshot(path=ARTIFACTS / "visit-form-phone.png", full_page=True)
     page.click("#visit-form button[type=submit]")
 
+    # back on the work list for the next door: the person visited today has left it
+    page.wait_for_url(f"{live_server.url}/visits/worklist/")
+    assert "紧急情况已即时推送" in page.content()
+    assert page.locator("#work-list .list-group-item").count() == 1
+    assert "金顺姬" not in page.locator("#work-list").inner_text()
+    page.screenshot(path=ARTIFACTS / "worklist-after-visit-phone.png", full_page=True)
+
+    page.goto(f"{live_server.url}/visits/elders/{village.pk}/")
     page.wait_for_selector("#timeline")
-    # the visit (yesterday) and its referral (opened today, local day) are both on the timeline
     visit = page.locator("#timeline li[data-kind=visit]").first
     assert "电话" in visit.inner_text() and "紧急" in visit.inner_text()
     assert page.locator("#timeline li[data-kind=referral]").count() == 1
-    assert "紧急情况已即时推送" in page.content()
     page.screenshot(path=ARTIFACTS / "elder-detail-phone.png", full_page=True)
 
     desktop = browser.new_page(viewport={"width": 1280, "height": 900})

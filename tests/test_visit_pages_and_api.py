@@ -142,10 +142,12 @@ def test_read_only_roles_cannot_write(client, users, data):
 
 def test_referral_board_and_overdue(client, users, data):
     client.force_login(users[Role.COUNTY_OFFICER])
-    board = client.get(reverse("visits:referrals")).context["board"]
-    assert {r.elder.name for r in board["open"]} == {"本村", "敬信"}
-    overdue = client.get(reverse("visits:referrals"), {"overdue": "1"}).context["board"]
-    assert {r.elder.name for r in overdue["open"]} == {"本村", "敬信"}  # due 2023-06-08
+    board = client.get(reverse("visits:referrals"))
+    assert board.context["tab"] == "open"
+    assert {r.elder.name for r in board.context["page"]} == {"本村", "敬信"}
+    overdue = client.get(reverse("visits:referrals"), {"overdue": "true"}).context["page"]
+    assert {r.elder.name for r in overdue} == {"本村", "敬信"}  # due 2023-06-08
+    assert all(r.is_overdue for r in overdue)
     assert client.get("/api/v1/referrals/?overdue=true").json()["count"] == 2
 
 

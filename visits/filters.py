@@ -93,3 +93,12 @@ class ReferralFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class ReferralBoardFilter(ReferralFilter):
+    """The board's filters: the state is its tab, so it takes no `status`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("status", None)
+        self.filters.pop("elder", None)

@@ -2,11 +2,19 @@
 
 import datetime
 
-from django.db.models import F, Max, Q
+from django.db.models import BooleanField, Case, Count, F, Max, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from visits.models import OPEN_STATUSES, Elder, Referral, Visit, Visitor, month_bounds
+from visits.models import (
+    OPEN_STATUSES,
+    Elder,
+    Referral,
+    ReferralStatus,
+    Visit,
+    Visitor,
+    month_bounds,
+)
 
 
 def elder_list(*, user):
@@ -42,19 +50,44 @@ def visit_list(*, user):
 
 def referral_list(*, user):
     return Referral.objects.visible_to(user).select_related(
-        "elder", "elder__village", "assignee", "visit"
+        "elder", "elder__village__parent", "assignee", "visit"
     )
 
 
-def referral_board(*, user, today: datetime.date) -> dict:
-    """Open and in-progress referrals by status, overdue ones marked (one query)."""
-    board = {status: [] for status in OPEN_STATUSES}
-    for referral in (
-        referral_list(user=user).filter(status__in=OPEN_STATUSES).order_by("due_date", "id")
-    ):
-        referral.is_overdue = referral.due_date < today
-        board[referral.status].append(referral)
-    return board
+REFERRAL_TABS = {
+    "open": (ReferralStatus.OPEN,),
+    "in_progress": (ReferralStatus.IN_PROGRESS,),
+    "done": (ReferralStatus.RESOLVED, ReferralStatus.CLOSED),
+}
+
+
+def referral_board(*, referrals, tab: str, today: datetime.date):
+    """One tab of the referral board: overdue first, then by due date, each row marked.
+
+    `referrals` is the reader's already filtered queryset; the counts per tab come from one
+    aggregate query so the tab badges agree with what the filters leave.
+    """
+    by_status = dict(
+        referrals.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    counts = {
+        name: sum(by_status.get(s, 0) for s in statuses) for name, statuses in REFERRAL_TABS.items()
+    }
+    rows = referrals.filter(status__in=REFERRAL_TABS[tab]).annotate(
+        is_overdue=Case(
+            When(status__in=OPEN_STATUSES, due_date__lt=today, then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
+    if tab == "done":
+        rows = rows.order_by(F("closed_at").desc(nulls_last=True), "-id")
+    else:
+        rows = rows.order_by("-is_overdue", "due_date", "id")
+    return counts, rows
 
 
 def work_list(*, user, today: datetime.date, within=None):

@@ -11,9 +11,9 @@ from core.models import Region
 from core.regions import RegionLevel
 from core.selectors import region_choices
 from visits import selectors, services
-from visits.filters import ElderFilter
+from visits.filters import ElderFilter, ReferralBoardFilter
 from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
-from visits.models import DIMENSIONS, Category
+from visits.models import DIMENSIONS, Category, ReferralKind
 
 PAGE_SIZE = 25
 
@@ -130,7 +130,8 @@ def visit_create(request, pk):
                 )
             else:
                 messages.success(request, _("Visit saved."))
-            return redirect("visits:elder-detail", pk=elder.pk)
+            # Field staff go from door to door: back to the work list for the next person.
+            return redirect("visits:worklist")
     return render(
         request, "visits/visit_form.html", {"section": "visits", "form": form, "elder": elder}
     )
@@ -157,15 +158,34 @@ def referral_create(request, pk):
 
 @login_required
 def referral_board(request):
+    """Referrals by state in tabs, filtered like /api/v1/referrals/ and paginated."""
     today = timezone.localdate()
-    overdue = request.GET.get("overdue") == "1"
-    board = selectors.referral_board(user=request.user, today=today)
-    if overdue:
-        board = {status: [r for r in rows if r.is_overdue] for status, rows in board.items()}
+    tab = request.GET.get("tab")
+    tab = tab if tab in selectors.REFERRAL_TABS else "open"
+    filters = ReferralBoardFilter(request.GET, queryset=selectors.referral_list(user=request.user))
+    referrals = filters.qs if filters.is_valid() else filters.queryset.none()
+    counts, rows = selectors.referral_board(referrals=referrals, tab=tab, today=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    tab_query = query.copy()
+    tab_query.pop("tab", None)
     return render(
         request,
         "visits/referral_board.html",
-        {"section": "visits", "board": board, "overdue": overdue, "today": today},
+        {
+            "section": "visits",
+            "tab": tab,
+            "counts": counts,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "tab_query": tab_query.urlencode(),
+            "areas": _areas(request.user),
+            "kinds": ReferralKind.choices,
+            "today": today,
+            "can_update": _can(request.user, services.VISIT_RECORDERS),
+        },
     )
 
 
