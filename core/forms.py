@@ -21,8 +21,19 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    """Regions labelled with their parent ("靠山镇（珲春市）"): many townships share a name."""
+
+    def _set_queryset(self, queryset):
+        if queryset is not None:
+            queryset = queryset.select_related("parent")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
     def label_from_instance(self, region):
-        return f"{region.code} {region.name}"
+        if region.parent_id is None:
+            return region.name
+        return f"{region.name}（{region.parent.name}）"
 
 
 def add_service_errors(form, error) -> None:

@@ -85,3 +85,13 @@ class InspectionResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     RECTIFY = "rectify", _("Rectification required")
     FAILED = "failed", _("Failed")
+
+
+class FacilityGrade(models.IntegerChoices):
+    """Star-like rating of an institution (等级评定), shown as 一级 ... 五级."""
+
+    ONE = 1, _("Grade one")
+    TWO = 2, _("Grade two")
+    THREE = 3, _("Grade three")
+    FOUR = 4, _("Grade four")
+    FIVE = 5, _("Grade five")

@@ -8,6 +8,7 @@ from core.models import Region
 from core.roles import Dataset
 from core.scope import ScopedQuerySet
 from facilities.choices import (
+    FacilityGrade,
     FacilityKind,
     FacilityStatus,
     InspectionResult,
@@ -45,6 +46,7 @@ class Facility(models.Model):
         _("grade"),
         null=True,
         blank=True,
+        choices=FacilityGrade.choices,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("Rating 1-5 (等级评定)"),
     )

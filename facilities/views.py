@@ -14,7 +14,7 @@ from core.forms import add_service_errors
 from core.regions import LEVEL_ORDER
 from core.selectors import region_choices
 from facilities import selectors, services
-from facilities.choices import FacilityKind
+from facilities.choices import FacilityGrade, FacilityKind
 from facilities.filters import FacilityFilter, InspectionFilter
 from facilities.forms import FacilityForm, InspectionDrawForm, InspectionResultForm
 
@@ -41,7 +41,7 @@ def _export_rows(facilities):
             f.get_ownership_display(),
             f.get_operating_model_display(),
             f.get_status_display(),
-            f.grade,
+            f.get_grade_display() if f.grade else "",
             f.total_beds,
             f.nursing_beds,
             f.dementia_beds,
@@ -98,6 +98,7 @@ def facility_list(request):
             "page": page,
             "query": query.urlencode(),
             "region_options": _region_options(request.user),
+            "grades": FacilityGrade.choices,
             "can_edit": can_edit(request.user),
         },
     )
@@ -170,6 +171,7 @@ def facility_map(request):
             "section": "facilities",
             "filter": filterset,
             "region_options": _region_options(request.user),
+            "grades": FacilityGrade.choices,
             "query": request.GET.urlencode(),
             "kinds": FacilityKind.choices,
         },

@@ -1,0 +1,33 @@
+"""What staff read: grades as 四级, regions with their parent, in the list, filter and form."""
+
+import pytest
+from django.urls import reverse
+
+from core.roles import Role
+from facilities.forms import FacilityForm
+from tests.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_facility_grade_reads_as_a_chinese_grade(client, users, tree):
+    facility = FacilityFactory(name="四级院", grade=4, graded_on="2023-01-01")
+    client.force_login(users[Role.COUNTY_OFFICER])
+    listing = client.get(reverse("facilities:index")).content.decode()
+    assert "四级" in listing
+    assert ">四级</option>" in listing  # the grade filter
+    detail = client.get(reverse("facilities:detail", args=[facility.pk])).content.decode()
+    assert "四级" in detail
+
+
+def test_region_choices_are_labelled_with_their_parent(users, tree):
+    form = FacilityForm(user=users[Role.COUNTY_OFFICER])
+    labels = {label for _value, label in form.fields["region"].choices}
+    assert "春化镇（珲春市）" in labels
+    assert "东阿拉村（春化镇）" in labels
+
+
+def test_region_labels_cost_one_query(users, tree, django_assert_max_num_queries):
+    form = FacilityForm(user=users[Role.COUNTY_OFFICER])
+    with django_assert_max_num_queries(2):
+        list(form.fields["region"].choices)
