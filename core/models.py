@@ -127,6 +127,14 @@ class User(AbstractUser):
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid")
         ]
 
+    def get_full_name(self) -> str:
+        """Chinese order, family name first and no space (张三), as staff write names."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
     @property
     def is_read_only(self) -> bool:
         return self.role in READ_ONLY_ROLES and not self.is_superuser

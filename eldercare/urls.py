@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the vendored icon."""
+    return redirect(staticfiles_storage.url("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("core.urls")),
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),

@@ -102,7 +102,10 @@ class InspectionDrawForm(BootstrapFormMixin, forms.Form):
 
 class InspectionResultForm(BootstrapFormMixin, forms.Form):
     inspected_on = forms.DateField(label=_("inspected on"), widget=DATE)
-    result = forms.ChoiceField(label=_("result"), choices=InspectionResult.choices)
+    # No result is preselected: the inspector must choose one, never save "passed" by default.
+    result = forms.ChoiceField(
+        label=_("result"), choices=[("", _("Choose a result")), *InspectionResult.choices]
+    )
     findings = forms.CharField(
         label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

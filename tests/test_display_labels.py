@@ -31,3 +31,10 @@ def test_region_labels_cost_one_query(users, tree, django_assert_max_num_queries
     form = FacilityForm(user=users[Role.COUNTY_OFFICER])
     with django_assert_max_num_queries(2):
         list(form.fields["region"].choices)
+
+
+def test_names_read_family_name_first_and_fall_back_to_the_username():
+    from core.models import User
+
+    assert User(username="zs", first_name="三", last_name="张").display_name == "张三"
+    assert User(username="zs").display_name == "zs"
