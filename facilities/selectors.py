@@ -88,3 +88,15 @@ def facility_map_points(*, queryset) -> list[dict]:
             "id", "name", "kind", "total_beds", "longitude", "latitude"
         )
     ]
+
+
+def facility_totals(*, facilities) -> dict:
+    """Sums over every facility the filters leave, not just the page shown (one query)."""
+    totals = facilities.order_by().aggregate(
+        count=Count("id"),
+        total_beds=Sum("total_beds"),
+        nursing_beds=Sum("nursing_beds"),
+        dementia_beds=Sum("dementia_beds"),
+        residents=Sum("residents"),
+    )
+    return {key: value or 0 for key, value in totals.items()}

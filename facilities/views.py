@@ -99,6 +99,7 @@ def facility_list(request):
             "query": query.urlencode(),
             "region_options": _region_options(request.user),
             "grades": FacilityGrade.choices,
+            "totals": selectors.facility_totals(facilities=facilities),
             "can_edit": can_edit(request.user),
         },
     )

@@ -38,3 +38,18 @@ def test_names_read_family_name_first_and_fall_back_to_the_username():
 
     assert User(username="zs", first_name="三", last_name="张").display_name == "张三"
     assert User(username="zs").display_name == "zs"
+
+
+def test_facility_list_totals_sum_every_filtered_row_not_just_the_page(client, users, tree):
+    for _ in range(30):  # more than a page
+        FacilityFactory(total_beds=10, nursing_beds=6, residents=4)
+    FacilityFactory(region=tree["gongzhuling"], total_beds=999)  # outside the officer's county
+    client.force_login(users[Role.COUNTY_OFFICER])
+    totals = client.get(reverse("facilities:index")).context["totals"]
+    assert totals == {
+        "count": 30,
+        "total_beds": 300,
+        "nursing_beds": 180,
+        "dementia_beds": 0,
+        "residents": 120,
+    }
