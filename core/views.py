@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core import selectors
+from core.access import granted_datasets
+from core.roles import Role
 from core.scope import scope_for
 
 
@@ -18,6 +20,9 @@ def home(request):
             "root": root,
             "scope": scope_for(request.user),
             "level_counts": selectors.region_level_counts(user=request.user),
+            "granted_datasets": granted_datasets(request.user)
+            if request.user.role == Role.PARTNER
+            else None,
         },
     )
 

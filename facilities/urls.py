@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.access import guard_patterns
+from core.roles import Dataset
 from facilities import views
 
 app_name = "facilities"
@@ -20,3 +22,5 @@ urlpatterns = [
     ),
     path("inspections/published/", views.inspections_published, name="inspections-published"),
 ]
+# The published inspection results are public (双随机一公开): no grant needed.
+urlpatterns = guard_patterns(Dataset.FACILITIES, urlpatterns, exempt=("inspections-published",))

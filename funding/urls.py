@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.access import guard_patterns
+from core.roles import Dataset
 from funding import views
 
 app_name = "funding"
@@ -11,3 +13,4 @@ urlpatterns = [
     path("<int:pk>/adjust/", views.allocation_adjust, name="adjust"),
     path("reports/", views.reports, name="reports"),
 ]
+urlpatterns = guard_patterns(Dataset.FUNDING, urlpatterns)

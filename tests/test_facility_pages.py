@@ -62,11 +62,18 @@ def listed(client, user, **params):
         (Role.COUNTY_OFFICER, {"hc_town", "hc_village", "hc_town2"}),
         (Role.TOWNSHIP_STAFF, {"hc_town", "hc_village"}),
         (Role.VISITOR, {"hc_village"}),
-        (Role.PARTNER, set()),  # no facilities grant
     ],
 )
 def test_each_role_lists_only_its_area(client, users, facilities, role, expected):
     assert listed(client, users[role]) == {facilities[key].name for key in expected}
+
+
+def test_a_partner_without_the_grant_is_told_so(client, users, facilities):
+    client.force_login(users[Role.PARTNER])  # no facilities grant
+    response = client.get(reverse("facilities:index"))
+    assert response.status_code == 403
+    assert "未授权" in response.content.decode()
+    assert facilities["gz"].name not in response.content.decode()
 
 
 def test_detail_and_edit_outside_the_area_are_404(client, users, facilities):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.access import guard_patterns
+from core.roles import Dataset
 from visits import upload_views, views
 
 app_name = "visits"
@@ -32,3 +34,4 @@ urlpatterns = [
         name="upload-cancel",
     ),
 ]
+urlpatterns = guard_patterns(Dataset.VISITS, urlpatterns)
