@@ -56,3 +56,11 @@ def test_upload_tab_only_for_those_who_may_upload(client, users, role, offered):
     client.force_login(users[role])
     html = client.get(reverse("visits:worklist")).content.decode()
     assert (f'href="{reverse("visits:uploads")}"' in html) is offered
+
+
+def test_an_empty_login_says_what_is_missing(client):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-field="username"' in html and 'data-field="password"' in html
+    assert "必填" in html
