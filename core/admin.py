@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_i18n import PortalGroupAdmin, TranslatedPermissionsMixin
 from core.forms import PortalUserChangeForm, PortalUserCreationForm
 from core.models import DatasetGrant, Region, User
 
 admin.site.site_header = _("Jilin elderly-care service network")
 admin.site.site_title = _("Jilin elderly-care service network")
 admin.site.index_title = _("Administration")
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)
 
 
 @admin.register(Region)
@@ -28,7 +32,7 @@ class DatasetGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(TranslatedPermissionsMixin, UserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = ("username", "full_name", "role", "region", "is_active")
