@@ -105,6 +105,7 @@ def test_values_in_english_and_chinese(people, run):
             health="urgent",
             safety="Attention",
             help_needed="meals; bathing",
+            notes="fell twice this week",
         ),
     ]
     upload = run(csv_bytes(rows), "log.csv")

@@ -16,6 +16,7 @@ from visits.models import (
     ReferralStatus,
     Visitor,
 )
+from visits.rules import urgent_note_message, urgent_without_note
 
 
 class ElderForm(ServiceModelForm):
@@ -121,9 +122,12 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in DIMENSIONS:
-            if data.get(name) == Assessment.URGENT and not data.get(f"{name}_note", "").strip():
-                self.add_error(f"{name}_note", _("Say what is urgent."))
+        for name in urgent_without_note(
+            assessments={name: data.get(name) for name in DIMENSIONS},
+            notes={name: data.get(f"{name}_note", "") for name in DIMENSIONS},
+            general_note=data.get("notes", ""),
+        ):
+            self.add_error(f"{name}_note", urgent_note_message())
         return data
 
     def dimension_rows(self):

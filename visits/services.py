@@ -38,6 +38,7 @@ from visits.models import (
     Visitor,
     VisitUpload,
 )
+from visits.rules import urgent_note_message, urgent_without_note
 
 ARCHIVE_EDITORS = {
     Role.PROVINCIAL_ADMIN,
@@ -270,6 +271,13 @@ def visit_record(
     problems = visit_problems(
         elder=elder, visitor=visitor, visited_on=visited_on, today=timezone.localdate()
     )
+    assessments = {"health": health, "finances": finances, "safety": safety, "needs": needs}
+    for dimension in urgent_without_note(
+        assessments=assessments,
+        notes={name: details.get(f"{name}_note", "") for name in assessments},
+        general_note=details.get("notes", ""),
+    ):
+        problems[f"{dimension}_note"] = urgent_note_message()
     if problems:
         raise ValidationError(problems)
     _helps_validate(details.get("helps_needed", []))

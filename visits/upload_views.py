@@ -50,7 +50,7 @@ def _explanations():
         "safety": _("正常 / 关注 / 紧急 (normal / attention / urgent)"),
         "needs": _("正常 / 关注 / 紧急 (normal / attention / urgent)"),
         "help_needed": _("Optional: 助洁 助餐 助浴 助医 助行 助急, separated by 、 , ; or spaces."),
-        "notes": _("Optional free text."),
+        "notes": _("Free text; required when any assessment is urgent (say what is urgent)."),
     }
 
 

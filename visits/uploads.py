@@ -22,6 +22,7 @@ from core.models import Region
 from core.text import decode_spreadsheet_text
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import DIMENSIONS, Elder, Residence, Visitor
+from visits.rules import urgent_note_message, urgent_without_note
 
 # Columns: key -> (Chinese header, English header, required)
 COLUMNS = {
@@ -470,6 +471,7 @@ def validate_rows(
     values_cache: dict = {}
     helps_cache: dict = {}
     required_message = _("this column is required")
+    urgent_message = urgent_note_message()
     problems = outcome.problems
     for position, (number, texts, complete, date_cell) in enumerate(staged, start=1):
         found = []
@@ -555,6 +557,12 @@ def validate_rows(
         method, health, finances, safety, needs, value_problems = values
         if value_problems:
             found.extend(value_problems)
+        elif "urgent" in (health, finances, safety, needs) and urgent_without_note(
+            assessments={"health": health, "finances": finances, "safety": safety, "needs": needs},
+            notes={},
+            general_note=texts[NOTES],
+        ):
+            found.append((NOTES, texts[NOTES], urgent_message))
         helps_text = texts[HELP]
         if helps_text:
             judged_helps = helps_cache.get(helps_text)
