@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.deferred import render as render_deferred
 from core.regions import (
     PREFIX_LENGTH,
     InvalidRegionCode,
@@ -186,6 +187,9 @@ class Notification(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The same texts untranslated (core.deferred), rendered in the reader's language.
+    title_spec = models.JSONField(_("title (untranslated)"), null=True, blank=True)
+    body_spec = models.JSONField(_("message (untranslated)"), null=True, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -198,6 +202,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        return render_deferred(self.title_spec, self.title)
+
+    @property
+    def display_body(self) -> str:
+        return render_deferred(self.body_spec, self.body)
 
 
 class AuditEntry(models.Model):

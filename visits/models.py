@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.models import Region
 from core.roles import Dataset
@@ -231,12 +232,13 @@ class Assessment(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-DIMENSIONS = {
-    "health": _("Health"),
-    "finances": _("Finances"),
-    "safety": _("Safety"),
-    "needs": _("Needs"),
+DIMENSION_MSGIDS = {
+    "health": gettext_noop("Health"),
+    "finances": gettext_noop("Finances"),
+    "safety": gettext_noop("Safety"),
+    "needs": gettext_noop("Needs"),
 }
+DIMENSIONS = {name: _(msgid) for name, msgid in DIMENSION_MSGIDS.items()}
 
 
 class VisitQuerySet(ScopedQuerySet):

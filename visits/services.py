@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from psycopg.copy import QueuedLibpqWriter
 
+from core.deferred import DeferredText
 from core.models import Notification, Region, User
 from core.regions import RegionLevel
 from core.roles import Role
@@ -24,6 +26,7 @@ from facilities.choices import SixHelps
 from visits import uploads
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import (
+    DIMENSION_MSGIDS,
     DIMENSIONS,
     Assessment,
     Elder,
@@ -204,20 +207,32 @@ def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
                     opened_by=user,
                 )
             )
-        title = _("Urgent: %(name)s (%(village)s) — %(dimensions)s") % {
-            "name": visit.elder.name,
-            "village": visit.elder.village.name,
-            "dimensions": "、".join(str(DIMENSIONS[d]) for d in urgent),
-        }
+        title_text = DeferredText(
+            gettext_noop("Urgent: %(name)s (%(village)s) — %(dimensions)s"),
+            name=visit.elder.name,
+            village=visit.elder.village.name,
+            dimensions=[DeferredText(DIMENSION_MSGIDS[d]) for d in urgent],
+        )
         notes = " ".join(getattr(visit, f"{d}_note") for d in urgent if getattr(visit, f"{d}_note"))
-        body = _("Visit of %(date)s by %(visitor)s. %(notes)s") % {
-            "date": visit.visited_on.isoformat(),
-            "visitor": visit.visitor.name,
-            "notes": notes or visit.notes,
-        }
+        body_text = DeferredText(
+            gettext_noop("Visit of %(date)s by %(visitor)s. %(notes)s"),
+            date=visit.visited_on.isoformat(),
+            visitor=visit.visitor.name,
+            notes=notes or visit.notes,
+        )
+        title, body = str(title_text), str(body_text)
         link = reverse("visits:elder-detail", args=[visit.elder_id])
         for officer in county_officers:
-            notifications.append(Notification(user=officer, title=title, body=body, link=link))
+            notifications.append(
+                Notification(
+                    user=officer,
+                    title=title[:200],
+                    body=body,
+                    title_spec=title_text.spec,
+                    body_spec=body_text.spec,
+                    link=link,
+                )
+            )
             if officer.email:
                 digests.setdefault(officer.email, []).append(f"{title}\n{body}\n{link}")
     Referral.objects.bulk_create(referrals, batch_size=2000)
