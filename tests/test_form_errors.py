@@ -64,7 +64,7 @@ def test_facility_form_reports_field_and_service_errors_together(client, users, 
 )
 def test_facility_form_refuses_values_outside_jilin(client, users, tree, field, value):
     client.force_login(users[Role.COUNTY_OFFICER])
-    data = facility_data(tree, longitude="130.36", latitude="42.86", **{field: value})
+    data = facility_data(tree, **{"longitude": "130.36", "latitude": "42.86", field: value})
     response = client.post(reverse("facilities:create"), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -94,6 +94,7 @@ def test_a_back_dated_change_keeps_history_and_header_consistent(client, users, 
     # given a facility recorded from 2023-01-01, enlarged from 2024-06-01
     facility = FacilityFactory(region=tree["hc_town"], total_beds=30, nursing_beds=10, residents=5)
     facility.capacity_records.update(effective_date=datetime.date(2023, 1, 1))
+    facility.refresh_from_db()
     officer = users[Role.COUNTY_OFFICER]
     facility = facility_update(
         facility=facility, user=officer, effective_date=datetime.date(2024, 6, 1), total_beds=50
