@@ -1,6 +1,6 @@
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.forms.models import construct_instance
 
 from core.models import User

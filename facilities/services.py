@@ -129,9 +129,7 @@ def facility_effective_date_validate(
     if effective_date is None:
         return
     if effective_date > timezone.localdate():
-        raise ValidationError(
-            {"effective_date": _("Changes cannot take effect in the future.")}
-        )
+        raise ValidationError({"effective_date": _("Changes cannot take effect in the future.")})
     if facility is None or facility.pk is None or not changes_capacity:
         return
     latest = (

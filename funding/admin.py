@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.money import yuan
-
 from funding.models import Budget, Program, Renovation
 from funding.selectors import budget_list
 

@@ -61,9 +61,7 @@ def reports_workbook(context) -> bytes:
         sheet.append([row["prefecture_name"], row["facilities"], row["residents"], row["subsidy"]])
     sheet = workbook.create_sheet(_("Renovations"))
     renovations = context["renovations"]
-    sheet.append(
-        [_("Households renovated"), _("Target"), _("Share"), _("Share of the province")]
-    )
+    sheet.append([_("Households renovated"), _("Target"), _("Share"), _("Share of the province")])
     sheet.append(
         [
             renovations["households"],

@@ -135,10 +135,9 @@ def _check_budget(allocation: Allocation, extra: Decimal, *, lock: bool = True) 
     """Lock the budget row, then sum what is allocated: two officers allocating the last money
     at the same moment are served one after the other, and the second is refused."""
     budgets = Budget.objects.select_for_update() if lock else Budget.objects.all()
-    budget = (
-        budgets.filter(program=allocation.program, year=allocation.year, source=allocation.source)
-        .first()
-    )
+    budget = budgets.filter(
+        program=allocation.program, year=allocation.year, source=allocation.source
+    ).first()
     if budget is None:
         raise ValidationError(
             {
