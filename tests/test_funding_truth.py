@@ -175,3 +175,25 @@ def test_budget_admin_shows_the_figures(client, users, programs):  # noqa: F811
     html = client.get("/admin/funding/budget/").content.decode()
     assert "1,999,700" in html or "1999700" in html
     assert "column-remaining" in html and "column-disbursed" in html
+
+
+def test_workflow_dates_never_go_back_nor_into_the_future(users, programs):  # noqa: F811
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    admin = users[Role.PROVINCIAL_ADMIN]
+    allocation = plan(users, programs, role=Role.PROVINCIAL_ADMIN, on=datetime.date(2023, 2, 1))
+    with pytest.raises(ValidationError):
+        allocation_advance(user=admin, allocation=allocation, on=datetime.date(2023, 1, 31))
+    with pytest.raises(ValidationError):
+        allocation_advance(
+            user=admin,
+            allocation=allocation,
+            on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    approved = allocation_advance(user=admin, allocation=allocation, on=datetime.date(2023, 2, 1))
+    assert approved.approved_on == datetime.date(2023, 2, 1)
+    with pytest.raises(ValidationError):
+        plan(users, programs, on=timezone.localdate() + datetime.timedelta(days=1))
