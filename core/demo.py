@@ -78,6 +78,7 @@ VILLAGE_NAMES = [
 STREET_NAMES = ["中心", "站前", "新华", "人民", "建设", "胜利", "和平", "东盛", "西安", "南岭"]
 
 DEMO_PASSWORD = "demo-eldercare-2023"
+DEMO_MAIL_DOMAIN = "demo.example.com"  # reserved for examples (RFC 2606): never delivered
 
 
 def _demo_regions_csv(*, scale: float, rng) -> bytes:
@@ -124,14 +125,15 @@ def _demo_users(stdout) -> None:
     hunchun = Region.objects.get(code="222404000000")
     township = Region.objects.subtree(hunchun).filter(level=RegionLevel.TOWNSHIP).first()
     village = Region.objects.subtree(township).filter(level=RegionLevel.VILLAGE).first()
+    # Real-looking people (and e-mail addresses, so urgent-finding e-mails show in the console).
     accounts = [
-        ("admin", "管理员", Role.PROVINCIAL_ADMIN, province, None),
-        ("leader", "省厅领导", Role.PROVINCIAL_LEADER, province, None),
-        ("yanbian", "延边州民政局", Role.PREFECTURE_OFFICER, yanbian, None),
-        ("hunchun", "珲春市民政局", Role.COUNTY_OFFICER, hunchun, None),
-        ("township", f"{township.name}工作人员", Role.TOWNSHIP_STAFF, township, None),
-        ("visitor", f"{village.name}巡访员", Role.VISITOR, village, None),
-        ("finance", "省财政厅", Role.PARTNER, province, [Dataset.FUNDING, Dataset.INDICATORS]),
+        ("admin", "王建华", Role.PROVINCIAL_ADMIN, province, None),
+        ("leader", "刘志强", Role.PROVINCIAL_LEADER, province, None),
+        ("yanbian", "金光日", Role.PREFECTURE_OFFICER, yanbian, None),
+        ("hunchun", "朴成浩", Role.COUNTY_OFFICER, hunchun, None),
+        ("township", "崔美兰", Role.TOWNSHIP_STAFF, township, None),
+        ("visitor", "李秀珍", Role.VISITOR, village, None),
+        ("finance", "张立新", Role.PARTNER, province, [Dataset.FUNDING, Dataset.INDICATORS]),
     ]
     stdout.write(f"Demo accounts (demo only; password for all: {DEMO_PASSWORD})")
     for username, full_name, role, region, datasets in accounts:
@@ -142,9 +144,12 @@ def _demo_users(stdout) -> None:
                 role=role,
                 region=region,
                 first_name=full_name,
+                email=f"{username}@{DEMO_MAIL_DOMAIN}",
                 datasets=datasets,
             )
-        stdout.write(f"  {username:<10} {Role(role).label} @ {region.name}")
+        stdout.write(
+            f"  {username:<10} {Role(role).label} @ {region.name} <{username}@{DEMO_MAIL_DOMAIN}>"
+        )
 
 
 def generate(*, scale: float, rng, stdout) -> None:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.forms.models import construct_instance
 
 from core.models import User
@@ -36,13 +37,24 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{region.name}（{region.parent.name}）"
 
 
-def add_service_errors(form, error) -> None:
-    """Put a service's ValidationError on the form fields it names (else on the form)."""
+def add_service_errors(form, error, *, skip_failed: bool = False) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form).
+
+    With `skip_failed`, a field that already has an error keeps only its own (the service saw
+    the stored value in its place, so its message would be about something else).
+    """
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            target = field if field in form.fields else None
+            if skip_failed and target is not None and target in form.errors:
+                continue
+            for message in messages:
+                if message not in list(form.errors.get(target or NON_FIELD_ERRORS, [])):
+                    form.add_error(target, message)
     else:
-        form.add_error(None, error.messages)
+        for message in error.messages:
+            if message not in list(form.non_field_errors()):
+                form.add_error(None, message)
 
 
 class BootstrapFormMixin:
@@ -68,7 +80,15 @@ class ServiceModelForm(BootstrapFormMixin, forms.ModelForm):
     service sees the stored values next to the new ones (the facility service keeps a history
     of what changed), and the rules and constraints are reported by the service with messages
     that name the field instead of the constraint.
+
+    Every error at once: after the field rules, `service_validate(probe)` runs the service's
+    own rules on the probe even when some fields failed (those keep their stored or empty
+    value in the probe, and the service's messages about them are dropped), so one submit
+    shows every problem, each on its field.
     """
+
+    def service_validate(self, probe) -> None:
+        """Override: raise the service's ValidationError for the probe (no writes)."""
 
     def _post_clean(self):
         probe = type(self.instance)()
@@ -85,6 +105,14 @@ class ServiceModelForm(BootstrapFormMixin, forms.ModelForm):
             )
         except forms.ValidationError as error:
             self._update_errors(error)
+        try:
+            self.service_validate(probe)
+        except forms.ValidationError as error:
+            add_service_errors(self, error, skip_failed=True)
+        except (ObjectDoesNotExist, TypeError, ValueError):
+            # A value the service needs failed its field rule; that error is already shown.
+            if not self.errors:
+                raise
 
     def model_fields(self) -> dict:
         return {

@@ -8,6 +8,8 @@ stations, 2,005 day-care centres, 136 canteens; an embedded centre in some stree
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.models import Region
 from core.regions import RegionLevel
 from facilities.choices import (
@@ -20,7 +22,12 @@ from facilities.choices import (
     SixHelps,
 )
 from facilities.models import Facility, Inspection, Inspector
-from facilities.services import facilities_bulk_create, inspection_draw
+from facilities.services import (
+    JILIN_LATITUDE,
+    JILIN_LONGITUDE,
+    facilities_bulk_create,
+    inspection_draw,
+)
 
 PUBLIC_SHARE = Decimal("0.27")
 TOWNSHIP_CENTER_SHARE = 0.39  # (420 public institutions - 60 county centres) / ~934 townships
@@ -51,8 +58,11 @@ def _beds(rng, low, high):
 
 
 def _place(rng, region):
+    """Near the region's point, and inside Jilin's bounding box (the facility rule)."""
     lon = float(region.longitude or 126) + rng.uniform(-0.02, 0.02)
     lat = float(region.latitude or 43.5) + rng.uniform(-0.02, 0.02)
+    lon = min(max(lon, float(JILIN_LONGITUDE[0]) + 0.01), float(JILIN_LONGITUDE[1]) - 0.01)
+    lat = min(max(lat, float(JILIN_LATITUDE[0]) + 0.01), float(JILIN_LATITUDE[1]) - 0.01)
     return {"longitude": Decimal(f"{lon:.6f}"), "latitude": Decimal(f"{lat:.6f}")}
 
 
@@ -236,6 +246,46 @@ def _network(rng, counties, townships_by_county, villages_by_township) -> list[F
     return facilities
 
 
+def _draw(rng, county, *, planned, today, pending=0.0) -> int:
+    """One published draw in a county; results dated between the plan and today."""
+    result = inspection_draw(
+        user=None, region=county, seed=rng.randint(1, 10**6), count=3, planned_date=planned
+    )
+    done = []
+    for inspection in result.inspections:
+        if rng.random() < pending:
+            continue
+        span = max(0, min((today - planned).days, 15))
+        inspected = planned + datetime.timedelta(days=rng.randint(0, span))
+        outcome = rng.choice(
+            [InspectionResult.PASSED, InspectionResult.PASSED, InspectionResult.RECTIFY]
+        )
+        inspection.inspected_on = inspected
+        inspection.result = outcome
+        inspection.is_published = True
+        if outcome == InspectionResult.RECTIFY:
+            inspection.findings = rng.choice(
+                ["消防通道堆放杂物", "护理员持证比例不足", "食品留样记录不全"]
+            )
+            inspection.rectification_deadline = inspected + datetime.timedelta(days=45)
+            fixed = inspected + datetime.timedelta(days=rng.randint(10, 40))
+            if rng.random() < 0.5 and fixed <= today:
+                inspection.rectified_on = fixed
+        done.append(inspection)
+    Inspection.objects.bulk_update(
+        done,
+        [
+            "inspected_on",
+            "result",
+            "findings",
+            "rectification_deadline",
+            "rectified_on",
+            "is_published",
+        ],
+    )
+    return len(result.inspections)
+
+
 def _inspections(rng, counties) -> int:
     """A pool of three inspectors per county and one past draw in a few counties."""
     Inspector.objects.bulk_create(
@@ -251,40 +301,13 @@ def _inspections(rng, counties) -> int:
         ]
     )
     drawn = 0
+    today = timezone.localdate()
     for county in rng.sample(counties, min(6, len(counties))):
-        result = inspection_draw(
-            user=None,
-            region=county,
-            seed=rng.randint(1, 10**6),
-            count=3,
-            planned_date=datetime.date(2023, 5, 10),
-        )
-        for inspection in result.inspections:
-            outcome = rng.choice(
-                [InspectionResult.PASSED, InspectionResult.PASSED, InspectionResult.RECTIFY]
-            )
-            inspection.inspected_on = datetime.date(2023, 5, rng.randint(10, 25))
-            inspection.result = outcome
-            inspection.is_published = True
-            if outcome == InspectionResult.RECTIFY:
-                inspection.findings = rng.choice(
-                    ["消防通道堆放杂物", "护理员持证比例不足", "食品留样记录不全"]
-                )
-                inspection.rectification_deadline = datetime.date(2023, 7, 1)
-                if rng.random() < 0.5:
-                    inspection.rectified_on = datetime.date(2023, 6, 20)
-        Inspection.objects.bulk_update(
-            result.inspections,
-            [
-                "inspected_on",
-                "result",
-                "findings",
-                "rectification_deadline",
-                "rectified_on",
-                "is_published",
-            ],
-        )
-        drawn += len(result.inspections)
+        drawn += _draw(rng, county, planned=datetime.date(2023, 5, 10), today=today)
+    # This year's round: drawn about six weeks ago, most inspected since, a few still to do.
+    for county in rng.sample(counties, min(8, len(counties))):
+        planned = max(today.replace(month=1, day=1), today - datetime.timedelta(days=42))
+        drawn += _draw(rng, county, planned=planned, today=today, pending=0.3)
     return drawn
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +7,7 @@ from core.forms import DATE_INPUT as DATE
 from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel
+from facilities import services
 from facilities.choices import CareFunction, InspectionResult, SixHelps
 from facilities.models import Facility
 
@@ -75,6 +77,28 @@ class FacilityForm(ServiceModelForm):
             .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
             .order_by("code")
         )
+
+    def service_validate(self, probe) -> None:
+        """The facility service's rules and the effective date, reported all together."""
+        errors = {}
+        effective_date = self.cleaned_data.get("effective_date")
+        if probe.status_since is None:  # the service dates a new facility by the change
+            probe.status_since = effective_date or timezone.localdate()
+        for check in (
+            lambda: services.facility_validate(probe),
+            lambda: services.facility_effective_date_validate(
+                facility=self.instance,
+                effective_date=effective_date,
+                changes_capacity=services.capacity_changes(probe, self.instance),
+            ),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class InspectionDrawForm(BootstrapFormMixin, forms.Form):

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +24,12 @@ from facilities.models import (
     InspectionResult,
     Inspector,
 )
+
+# Jilin's bounding box (about 121.6-131.3 E, 40.8-46.4 N): a facility outside it is a typo.
+JILIN_LONGITUDE = (Decimal("121.6"), Decimal("131.3"))
+JILIN_LATITUDE = (Decimal("40.8"), Decimal("46.4"))
+# A mainland mobile number, or a landline with its area code (0433-7512345, 04337512345).
+PHONE_PATTERN = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 # Fields whose change is kept in the capacity history.
 CAPACITY_FIELDS = ("status", "total_beds", "nursing_beds", "dementia_beds", "residents")
@@ -81,6 +88,26 @@ def facility_validate(facility: Facility) -> None:
         add("graded_on", _("Give the date the grade was rated."))
     if facility.medical_partnership_signed_on and not facility.medical_partner:
         add("medical_partner", _("Name the medical institution the partnership is with."))
+    for field, (low, high), label in (
+        ("longitude", JILIN_LONGITUDE, _("east")),
+        ("latitude", JILIN_LATITUDE, _("north")),
+    ):
+        value = getattr(facility, field)
+        if value is not None and not low <= Decimal(str(value)) <= high:
+            add(
+                field,
+                _("%(value)s lies outside Jilin (%(low)s-%(high)s° %(direction)s).")
+                % {"value": value, "low": low, "high": high, "direction": label},
+            )
+    phone = (facility.manager_phone or "").strip()
+    if phone and not PHONE_PATTERN.match(phone):
+        add(
+            "manager_phone",
+            _(
+                "Give a mobile number (11 digits, 1[3-9]…) or a landline with its area code "
+                "(0433-7512345)."
+            ),
+        )
     for field, allowed_values in (
         ("care_functions", CareFunction.values),
         ("helps_offered", SixHelps.values),
@@ -92,6 +119,41 @@ def facility_validate(facility: Facility) -> None:
         raise ValidationError(errors)
     # The region was loaded by the caller; checking it exists again would cost a query a row.
     facility.clean_fields(exclude=["region"])
+
+
+def facility_effective_date_validate(
+    *, facility: Facility | None, effective_date: datetime.date | None, changes_capacity: bool
+) -> None:
+    """A change is effective today or earlier, and not before the latest capacity record (so
+    the facility's current figures stay those of its latest record by effective date)."""
+    if effective_date is None:
+        return
+    if effective_date > timezone.localdate():
+        raise ValidationError({"effective_date": _("Changes cannot take effect in the future.")})
+    if facility is None or facility.pk is None or not changes_capacity:
+        return
+    latest = (
+        CapacityRecord.objects.filter(facility=facility)
+        .order_by("-effective_date", "-id")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
+    if latest is not None and effective_date < latest:
+        raise ValidationError(
+            {
+                "effective_date": _(
+                    "The history already has a change from %(date)s: date this change on or "
+                    "after it."
+                )
+                % {"date": latest.isoformat()}
+            }
+        )
+
+
+def capacity_changes(facility: Facility, stored: Facility | None) -> bool:
+    if stored is None or stored.pk is None:
+        return True
+    return any(getattr(facility, f) != getattr(stored, f) for f in CAPACITY_FIELDS)
 
 
 def _record_capacity(facility: Facility, *, effective_date, user) -> CapacityRecord:
@@ -106,6 +168,9 @@ def _record_capacity(facility: Facility, *, effective_date, user) -> CapacityRec
 @transaction.atomic
 def facility_create(*, user, effective_date: datetime.date | None = None, **fields) -> Facility:
     facility = Facility(**fields)
+    facility_effective_date_validate(
+        facility=None, effective_date=effective_date, changes_capacity=True
+    )
     if facility.status_since is None:
         facility.status_since = effective_date or timezone.localdate()
     if facility.region_id:
@@ -126,6 +191,11 @@ def facility_update(
     for name, value in fields.items():
         setattr(facility, name, value)
     effective_date = effective_date or timezone.localdate()
+    facility_effective_date_validate(
+        facility=facility,
+        effective_date=effective_date,
+        changes_capacity=any(getattr(facility, f) != before[f] for f in CAPACITY_FIELDS),
+    )
     if facility.status != before["status"]:
         facility.status_since = effective_date
     ensure_can_edit_region(user=user, region=facility.region)

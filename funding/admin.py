@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.money import yuan
 from funding.models import Budget, Program, Renovation
+from funding.selectors import budget_list
+
+BUDGET_FIGURES = ("planned", "approved", "disbursed", "remaining")
+
+
+def _figure(name, label):
+    @admin.display(description=label, ordering=name)
+    def show(self, obj):
+        return yuan(getattr(obj, name))
+
+    show.__name__ = name
+    return show
 
 
 @admin.register(Program)
@@ -10,9 +24,19 @@ class ProgramAdmin(admin.ModelAdmin):
 
 @admin.register(Budget)
 class BudgetAdmin(admin.ModelAdmin):
-    list_display = ("program", "year", "source", "amount")
+    """With what is planned, approved, disbursed and left of each budget (SQL subqueries)."""
+
+    list_display = ("program", "year", "source", "amount", *BUDGET_FIGURES)
     list_filter = ("year", "source")
     list_select_related = ("program",)
+
+    planned = _figure("planned", _("planned (yuan)"))
+    approved = _figure("approved", _("approved (yuan)"))
+    disbursed = _figure("disbursed", _("disbursed (yuan)"))
+    remaining = _figure("remaining", _("remaining (yuan)"))
+
+    def get_queryset(self, request):
+        return budget_list(user=request.user)
 
 
 @admin.register(Renovation)

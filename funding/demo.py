@@ -10,6 +10,8 @@ All of it goes through the funding services (rules, budgets, audit trail).
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.models import Region, User
 from core.regions import RegionLevel
 from facilities.models import Facility
@@ -100,8 +102,72 @@ def _embedded(admin, year, source, count_and_areas, regions, facilities, purpose
                 floor_area=Decimal(area),
                 document_number=f"吉民发〔{year}〕{10 + index}号",
                 purpose=purpose,
+                on=_planned_on(year),
             )
         )
+    return created
+
+
+def _planned_on(year: int) -> datetime.date:
+    """Past years' plans are made in January (the year's steps follow from March)."""
+    return datetime.date(year, 1, 10)
+
+
+# This year's budgets (program, source, budget, share approved so far, share still planned):
+# money left in every one, so each role has its daily task (county officers plan, the province
+# approves and disburses, counties settle).
+CURRENT_YEAR = [
+    ("CANTEEN", Source.LOTTERY, Decimal("5000000"), Decimal("0.2"), Decimal("0.1")),
+    ("COURTYARD", Source.LOTTERY, Decimal("6000000"), Decimal("0.3"), Decimal("0.1")),
+    ("EMB", Source.LOTTERY, Decimal("50000000"), Decimal("0"), Decimal("0")),
+    ("OPS", Source.PROVINCIAL, Decimal("60000000"), Decimal("0.2"), Decimal("0.1")),
+    ("OTHER", Source.CENTRAL, Decimal("30000000"), Decimal("0"), Decimal("0.1")),
+    ("RENO", Source.CENTRAL, Decimal("30000000"), Decimal("0"), Decimal("0")),
+    ("VISIT", Source.LOTTERY, Decimal("70000000"), Decimal("0.4"), Decimal("0.1")),
+]
+
+
+def _current_year(admin, rng, counties) -> int:
+    """Budgets of the year the demo runs in, partly allocated; dates from 1 January to today."""
+    today = timezone.localdate()
+    start = datetime.date(today.year, 1, 1)
+    span = (today - start).days
+
+    def day(fraction: float) -> datetime.date:
+        return start + datetime.timedelta(days=int(span * fraction))
+
+    created = 0
+    for code, source, budget, approved_share, planned_share in CURRENT_YEAR:
+        program = Program.objects.get(code=code)
+        Budget.objects.get_or_create(
+            program=program, year=today.year, source=source, defaults={"amount": budget}
+        )
+        for share, steps in ((approved_share, (1, 2)), (planned_share, (0,))):
+            if not share:
+                continue
+            for index, (region, amount) in enumerate(
+                zip(counties, _split(budget * share, len(counties)), strict=True)
+            ):
+                extra = {}
+                if program.kind == ProgramKind.PER_PERSON:
+                    extra["persons_served"] = int(amount / program.rate) + 1
+                allocation = allocation_create(
+                    user=admin,
+                    program=program,
+                    year=today.year,
+                    source=source,
+                    region=region,
+                    amount=amount,
+                    document_number=f"吉民发〔{today.year}〕{200 + index}号",
+                    purpose=f"{today.year}年{program.name_zh}",
+                    on=day(0.1) if steps != (0,) else day(0.8),
+                    **extra,
+                )
+                created += 1
+                for step in range(rng.choice(steps)):
+                    allocation = allocation_advance(
+                        user=admin, allocation=allocation, on=day(0.3 + 0.3 * step)
+                    )
     return created
 
 
@@ -207,18 +273,21 @@ def generate(*, scale: float, rng, stdout) -> None:
                     amount=amount,
                     document_number=f"吉民发〔{year}〕{100 + index}号",
                     purpose=f"{year}年{program.name_zh}",
+                    on=_planned_on(year),
                     **extra,
                 )
             )
-    # Workflow: 2022 settled; 2023 mostly disbursed, some only approved, a few still planned.
+    # Workflow: 2022 settled; 2023 all approved (the published 210M), mostly disbursed, some
+    # settled; each step dated after the one before.
     for allocation in allocations:
-        steps = 3 if allocation.year == 2022 else rng.choices([0, 1, 2], [0.1, 0.2, 0.7])[0]
+        steps = 3 if allocation.year == 2022 else rng.choices([1, 2, 3], [0.15, 0.6, 0.25])[0]
         for step in range(steps):
             allocation = allocation_advance(
                 user=admin,
                 allocation=allocation,
                 on=datetime.date(allocation.year, 3 + 3 * step, 15),
             )
+    current = _current_year(admin, rng, counties)
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE).values_list("id", flat=True))
     Renovation.objects.bulk_create(
         [
@@ -236,5 +305,6 @@ def generate(*, scale: float, rng, stdout) -> None:
     )
     stdout.write(
         f"  funding: {len(PROGRAMS)} programs, {len(allocations)} allocations "
-        f"(2022 170M, 2023 210M yuan), {RENOVATIONS_DONE} renovations"
+        f"(2022 170M, 2023 210M yuan), {current} allocations this year "
+        f"(budgets with room left), {RENOVATIONS_DONE} renovations"
     )

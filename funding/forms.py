@@ -5,6 +5,7 @@ from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel
 from facilities.models import Facility
+from funding import services
 from funding.models import Allocation
 
 
@@ -32,6 +33,9 @@ class AllocationForm(ServiceModelForm):
             Region.objects.visible_to(user).exclude(level=RegionLevel.VILLAGE).order_by("code")
         )
         self.fields["facility"].queryset = Facility.objects.visible_to(user).order_by("name")
+
+    def service_validate(self, probe) -> None:
+        services.allocation_validate(probe)
 
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):

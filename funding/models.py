@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
 from core.roles import Dataset
-from core.scope import ScopedQuerySet
+from core.scope import ScopedQuerySet, scope_for
 from facilities.choices import FacilityKind
 from facilities.models import Facility
 
@@ -57,6 +57,19 @@ class Program(models.Model):
         return self.name_zh
 
 
+class BudgetQuerySet(ScopedQuerySet):
+    """A budget is the province's (program, year, source), not a region's: anyone who may read
+    funding sees every budget, since everyone allocates from them."""
+
+    dataset = Dataset.FUNDING
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.nothing or not scope.allows_dataset(self.dataset):
+            return self.none()
+        return self.all()
+
+
 class Budget(models.Model):
     """How much a program may allocate in a year from a source."""
 
@@ -66,6 +79,8 @@ class Budget(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     amount = models.DecimalField(_("amount (yuan)"), validators=[MinValueValidator(0)], **YUAN)
+
+    objects = BudgetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("budget")

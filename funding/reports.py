@@ -27,11 +27,27 @@ def reports_workbook(context) -> bytes:
             )
     sheet = workbook.create_sheet(_("Yearly totals"))
     sheet.append(
-        [_("Year"), _("Total (yuan)"), _("Growth"), _("Welfare lottery"), _("Lottery share")]
+        [
+            _("Year"),
+            _("Total (yuan)"),
+            _("Growth"),
+            _("Welfare lottery"),
+            _("Lottery share"),
+            _("Share of the province"),
+            _("Planned, not counted (yuan)"),
+        ]
     )
     for row in context["yearly"]:
         sheet.append(
-            [row["year"], row["total"], row["growth"], row["lottery"], row["lottery_share"]]
+            [
+                row["year"],
+                row["total"],
+                row["growth"],
+                row["lottery"],
+                row["lottery_share"],
+                row["share_of_province"],
+                row["planned"],
+            ]
         )
     sheet = workbook.create_sheet(_("Disbursement"))
     sheet.append([_("Program"), _("Allocated"), _("Disbursed"), _("Share")])
@@ -45,8 +61,15 @@ def reports_workbook(context) -> bytes:
         sheet.append([row["prefecture_name"], row["facilities"], row["residents"], row["subsidy"]])
     sheet = workbook.create_sheet(_("Renovations"))
     renovations = context["renovations"]
-    sheet.append([_("Households renovated"), _("Target"), _("Share")])
-    sheet.append([renovations["households"], renovations["target"], renovations["share"]])
+    sheet.append([_("Households renovated"), _("Target"), _("Share"), _("Share of the province")])
+    sheet.append(
+        [
+            renovations["households"],
+            renovations["target"],
+            renovations["share"],
+            renovations["share_of_province"],
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -105,14 +105,39 @@ def _check_rules(allocation: Allocation) -> None:
         raise ValidationError(errors)
 
 
-def _check_budget(allocation: Allocation, extra: Decimal) -> None:
+def allocation_validate(allocation: Allocation) -> None:
+    """The rules a new allocation must meet, without writing or locking: the amount, the
+    program's rate and cap, the facility, and whether its budget exists and has room (the
+    service checks the budget again under the lock). Forms call it to show every problem."""
+    errors: dict[str, list[str]] = {}
+
+    def collect(error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+
+    if allocation.amount is not None and allocation.amount <= 0:
+        errors["amount"] = [_("The amount must be above zero.")]
+    if allocation.program_id:
+        try:
+            _check_rules(allocation)
+        except ValidationError as error:
+            collect(error)
+        if allocation.year and allocation.source and allocation.amount and not errors:
+            try:
+                _check_budget(allocation, allocation.amount, lock=False)
+            except ValidationError as error:
+                collect(error)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_budget(allocation: Allocation, extra: Decimal, *, lock: bool = True) -> None:
     """Lock the budget row, then sum what is allocated: two officers allocating the last money
     at the same moment are served one after the other, and the second is refused."""
-    budget = (
-        Budget.objects.select_for_update()
-        .filter(program=allocation.program, year=allocation.year, source=allocation.source)
-        .first()
-    )
+    budgets = Budget.objects.select_for_update() if lock else Budget.objects.all()
+    budget = budgets.filter(
+        program=allocation.program, year=allocation.year, source=allocation.source
+    ).first()
     if budget is None:
         raise ValidationError(
             {
@@ -140,9 +165,21 @@ def _check_budget(allocation: Allocation, extra: Decimal) -> None:
 
 @transaction.atomic
 def allocation_create(
-    *, user, program: Program, year: int, source: str, region, amount, **fields
+    *,
+    user,
+    program: Program,
+    year: int,
+    source: str,
+    region,
+    amount,
+    on: datetime.date | None = None,
+    **fields,
 ) -> Allocation:
+    """Plan an allocation (dated today, or `on` for records entered late: never the future)."""
     _ensure_planner(user, region)
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationError({"planned_on": _("A date cannot be in the future.")})
     allocation = Allocation(
         program=program,
         year=year,
@@ -150,7 +187,7 @@ def allocation_create(
         region=region,
         amount=yuan(amount),
         planned_by=user,
-        planned_on=timezone.localdate(),
+        planned_on=on or today,
         **fields,
     )
     if allocation.amount <= 0:
@@ -204,10 +241,23 @@ def allocation_advance(
         )
     if not scope_covers(user, allocation.region):
         raise PermissionDenied(_("This region is outside your area."))
+    on = on or timezone.localdate()
+    previous = getattr(allocation, f"{allocation.status}_on")
+    if on > timezone.localdate():
+        raise ValidationError(_("A date cannot be in the future."))
+    if previous is not None and on < previous:
+        raise ValidationError(
+            _("%(status)s on %(date)s cannot come before the step before it (%(previous)s).")
+            % {
+                "status": AllocationStatus(target).label,
+                "date": on.isoformat(),
+                "previous": previous.isoformat(),
+            }
+        )
     before = _snapshot(allocation)
     allocation.status = target
     setattr(allocation, f"{target}_by", user)
-    setattr(allocation, f"{target}_on", on or timezone.localdate())
+    setattr(allocation, f"{target}_on", on)
     allocation.save()
     audit_record(
         actor=user, action=target, obj=allocation, before=before, after=_snapshot(allocation)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/advance/", views.allocation_advance, name="advance"),
     path("<int:pk>/adjust/", views.allocation_adjust, name="adjust"),
     path("reports/", views.reports, name="reports"),
+    path("budgets/", views.budget_list, name="budgets"),
+    path("budgets/<int:pk>/", views.budget_detail, name="budget"),
 ]
 urlpatterns = guard_patterns(Dataset.FUNDING, urlpatterns)

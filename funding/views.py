@@ -128,6 +128,8 @@ def reports(request):
     per_person_program = Program.objects.filter(kind=ProgramKind.PER_PERSON).first()
     context = {
         "section": "funding",
+        "area": selectors.reader_area(user),
+        "whole_province": selectors.reads_whole_province(user),
         "pivot": selectors.year_program_prefecture_pivot(user=user),
         "prefectures": selectors.prefecture_names(),
         "programs": dict(Program.objects.values_list("code", "name_zh")),
@@ -147,3 +149,41 @@ def reports(request):
         response["Content-Disposition"] = 'attachment; filename="funding-reports.xlsx"'
         return response
     return render(request, "funding/reports.html", context)
+
+
+@login_required
+def budget_list(request):
+    budgets = selectors.budget_list(user=request.user)
+    page = Paginator(budgets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/budget_list.html",
+        {
+            "section": "funding",
+            "page": page,
+            "query": "",
+            "whole_province": selectors.reads_whole_province(request.user),
+            "area": selectors.reader_area(request.user),
+        },
+    )
+
+
+@login_required
+def budget_detail(request, pk):
+    budget = get_object_or_404(selectors.budget_list(user=request.user), pk=pk)
+    allocations = selectors.budget_allocations(user=request.user, budget=budget)
+    page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/budget_detail.html",
+        {
+            "section": "funding",
+            "budget": budget,
+            "allocations": page,
+            "page": page,
+            "query": "",
+            "whole_province": selectors.reads_whole_province(request.user),
+            "area": selectors.reader_area(request.user),
+            "can_plan": _can_plan(request.user),
+        },
+    )

@@ -1,6 +1,7 @@
 """Older people across the demo villages, their visitors, and months of visits with gaps."""
 
 import datetime
+from collections import Counter
 
 from django.utils import timezone
 
@@ -12,13 +13,16 @@ from visits.models import (
     Assessment,
     Elder,
     Method,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
     Residence,
     Visit,
     Visitor,
     VisitorKind,
     month_bounds,
 )
-from visits.services import visits_bulk_record
+from visits.services import referral_update, visits_bulk_record
 
 REAL_KEY_ELDERS_PER_VILLAGE = 52  # 488k key elders over about 9,300 villages
 MONTHS_OF_VISITS = 6
@@ -74,6 +78,29 @@ def _name(rng) -> str:
 
 def _phone(rng) -> str:
     return f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+
+
+# An urgent finding's note is about its own dimension, so the referral it opens (health →
+# medical treatment, finances → social relief, safety and needs → emergency help) fits it.
+URGENT_NOTES = {
+    "health": ["血压持续偏高，需要就医", "糖尿病控制不好，需要复诊", "腿疼行走困难，需要就医"],
+    "finances": ["冬季取暖困难", "低保待遇未落实，生活困难", "子女无力赡养，经济拮据"],
+    "safety": ["独居夜间摔倒风险高", "房屋漏雨，存在安全隐患", "燃气灶老化，有安全隐患"],
+    "needs": ["独居无人照料，急需上门帮扶", "突发行动不便，急需紧急照护"],
+}
+OUTCOMES = {
+    ReferralKind.MEDICAL: ["已联系乡镇卫生院上门诊治", "已陪同到县医院复诊"],
+    ReferralKind.SOCIAL_RELIEF: ["已纳入临时救助", "已协助申请低保"],
+    ReferralKind.EMERGENCY: ["已安排志愿者上门帮扶", "已完成隐患整改"],
+}
+URGENT_RATE = 0.006  # per dimension of a visit
+# Of the referrals opened more than a week ago: most resolved or closed, a few still in hand.
+REFERRAL_STATES = [
+    (ReferralStatus.RESOLVED, 0.45),
+    (ReferralStatus.CLOSED, 0.3),
+    (ReferralStatus.IN_PROGRESS, 0.15),
+    (ReferralStatus.OPEN, 0.1),
+]
 
 
 def _months_back(today: datetime.date, count: int) -> list[tuple[int, int]]:
@@ -172,20 +199,13 @@ def _visits(rng, elders, visitors, today) -> list[Visit]:
                 roll = rng.random()
                 values[dimension] = (
                     Assessment.URGENT
-                    if roll < 0.003
+                    if roll < URGENT_RATE
                     else Assessment.ATTENTION
                     if roll < 0.1
                     else Assessment.NORMAL
                 )
                 if values[dimension] == Assessment.URGENT:
-                    values[f"{dimension}_note"] = rng.choice(
-                        [
-                            "血压持续偏高，需要就医",
-                            "冬季取暖困难",
-                            "独居夜间摔倒风险高",
-                            "急需助餐服务",
-                        ]
-                    )
+                    values[f"{dimension}_note"] = rng.choice(URGENT_NOTES[dimension])
             visits.append(
                 Visit(
                     elder=elder,
@@ -214,6 +234,47 @@ def generate(*, scale: float, rng, stdout) -> None:
     visitors = _visitors(rng, villages)
     elders = _elders(rng, villages, per_village, visitors, institutions, today)
     inserted = visits_bulk_record(visits=_visits(rng, elders, visitors, today), user=None)
+    states = _referral_states(rng, today)
     stdout.write(
-        f"  older people: {len(elders)} archived, {len(visitors)} visitors, {inserted} visits"
+        f"  older people: {len(elders)} archived, {len(visitors)} visitors, {inserted} visits, "
+        f"referrals {states}"
     )
+
+
+def _referral_states(rng, today: datetime.date) -> dict[str, int]:
+    """Date each referral on its visit's day and move it along as the county would have: those
+    of the last week still open, older ones mostly resolved or closed (through the service)."""
+    referrals = list(Referral.objects.select_related("visit", "elder__village").order_by("id"))
+    week_ago = today - datetime.timedelta(days=7)
+    old = [r for r in referrals if r.visit.visited_on < week_ago]
+    # every state shows on the board, whatever the scale
+    forced = dict(zip([r.pk for r in old], [s for s, _ in REFERRAL_STATES], strict=False))
+    for referral in referrals:
+        if referral.visit.visited_on >= week_ago:
+            continue
+        target = (
+            forced.get(referral.pk)
+            or rng.choices([s for s, _ in REFERRAL_STATES], [w for _, w in REFERRAL_STATES])[0]
+        )
+        outcome = rng.choice(OUTCOMES.get(referral.kind, ["已处理"]))
+        if target == ReferralStatus.IN_PROGRESS:
+            referral_update(user=None, referral=referral, status=target)
+        elif target != ReferralStatus.OPEN:
+            referral_update(user=None, referral=referral, status=target, outcome=outcome)
+    now = timezone.now()
+    stamped = []
+    for referral in Referral.objects.select_related("visit").order_by("id"):
+        visited = referral.visit.visited_on
+        opened = timezone.make_aware(
+            datetime.datetime.combine(
+                visited, datetime.time(rng.randint(9, 17), rng.randint(0, 59))
+            )
+        )
+        referral.opened_at = min(opened, now)
+        if referral.status == ReferralStatus.CLOSED:
+            closed = referral.opened_at + datetime.timedelta(days=rng.randint(1, 6))
+            referral.closed_at = min(closed, now)
+        stamped.append(referral)
+    Referral.objects.bulk_update(stamped, ["opened_at", "closed_at"], batch_size=2000)
+    counts = Counter(r.status for r in stamped)
+    return {str(status): counts.get(status, 0) for status in ReferralStatus.values}

@@ -61,6 +61,11 @@ class ElderForm(ServiceModelForm):
             # The ID number identifies the archive: it is not edited, only shown masked.
             del self.fields["id_number"]
 
+    def service_validate(self, probe) -> None:
+        from visits.services import elder_validate
+
+        elder_validate(probe)
+
 
 class AssessmentWidget(forms.RadioSelect):
     template_name = "visits/widgets/assessment.html"

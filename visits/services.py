@@ -91,6 +91,27 @@ def _archive_fields_validate(elder: Elder) -> None:
         raise ValidationError(errors)
 
 
+def elder_validate(elder: Elder) -> None:
+    """The archive rules for a new or changed archive, all reported at once (forms use it to
+    show every problem in one answer; no writes)."""
+    errors: dict[str, list[str]] = {}
+    if elder.pk is None and elder.id_number:
+        try:
+            parsed = parse_id_number(elder.id_number, today=timezone.localdate())
+        except InvalidIdNumber as error:
+            errors["id_number"] = [str(error)]
+        else:
+            if Elder.objects.filter(id_number=parsed.number).exists():
+                errors["id_number"] = [_("This person is already archived.")]
+    try:
+        _archive_fields_validate(elder)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def elder_create(*, user, id_number: str, **fields) -> Elder:
     """Archive an older person; birth date and sex come from the ID number."""
