@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PortalUserChangeForm, PortalUserCreationForm
-from core.models import DatasetGrant, Region, User
+from core.models import AuditEntry, DatasetGrant, Region, User
 
 admin.site.site_header = _("Jilin elderly-care service network")
 admin.site.site_title = _("Jilin elderly-care service network")
@@ -49,3 +49,23 @@ class PortalUserAdmin(UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         (_("Role and region"), {"fields": ("role", "region")}),
     )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail is read, never written, changed or deleted here (not even by a
+    superuser); the portal page /audit/ filters and exports it."""
+
+    list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "object_repr", "actor__username", "request_id")
+    list_select_related = ("actor",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

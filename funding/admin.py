@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from funding import services
 from funding.models import Budget, Program, Renovation
 
 
@@ -8,11 +11,43 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ("code", "name_zh", "kind", "rate", "cap_per_project")
 
 
+class BudgetAdminForm(forms.ModelForm):
+    """The budget rules are checked on the form, so the admin reports them by field."""
+
+    class Meta:
+        model = Budget
+        fields = ["program", "year", "source", "amount"]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) is not None for name in self._meta.fields):
+            probe = Budget(**{name: data[name] for name in self._meta.fields})
+            try:
+                services.budget_check(probe)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(Budget)
 class BudgetAdmin(admin.ModelAdmin):
+    """Saved through funding.services (the rules and the audit trail); never deleted here."""
+
+    form = BudgetAdminForm
     list_display = ("program", "year", "source", "amount")
     list_filter = ("year", "source")
     list_select_related = ("program",)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if change:
+            saved = services.budget_update(user=request.user, budget=obj, **fields)
+        else:
+            saved = services.budget_create(user=request.user, **fields)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Renovation)
