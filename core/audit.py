@@ -129,3 +129,40 @@ class AuditContextMiddleware:
             unbind(token)
         response[REQUEST_ID_HEADER] = context.request_id
         return response
+
+
+# --- Celery: a task runs with the request context of whoever queued it ------------------------
+
+TASK_HEADER = "eldercare_audit"
+_task_tokens: dict[str, object] = {}
+
+
+def task_headers_add(headers: dict) -> None:
+    """before_task_publish: the current request id and client address travel in the message."""
+    context = current()
+    if context.request_id and TASK_HEADER not in headers:
+        headers[TASK_HEADER] = {
+            "request_id": context.request_id,
+            "client_address": context.client_address,
+        }
+
+
+def task_context_bind(task) -> None:
+    """task_prerun: a worker binds the context the message carries (eager tasks already run
+    inside the caller's context and carry no header)."""
+    request = task.request
+    carried = getattr(request, TASK_HEADER, None) or (request.headers or {}).get(TASK_HEADER)
+    if isinstance(carried, dict) and request.id:
+        client = carried.get("client_address")
+        _task_tokens[request.id] = bind(
+            AuditContext(
+                request_id=str(carried.get("request_id") or "")[:64],
+                client_address=client if _parse(client or "") else None,
+            )
+        )
+
+
+def task_context_unbind(task_id) -> None:
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        unbind(token)

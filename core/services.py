@@ -329,10 +329,12 @@ def _json_value(value):
 
 def audit_snapshot(obj, *, fields=None) -> dict:
     """The object's concrete fields as JSON-safe values (foreign keys as ids, decimals and dates
-    as text), by field name; the primary key and excluded fields left out."""
+    as text), by field name; the primary key, `updated_at` stamps and excluded fields left out."""
     data = {}
     for model_field in obj._meta.concrete_fields:
         if model_field.primary_key or model_field.name in AUDIT_EXCLUDED_FIELDS:
+            continue
+        if getattr(model_field, "auto_now", False):  # the entry's own time says when
             continue
         if fields is not None and model_field.name not in fields:
             continue
