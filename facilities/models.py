@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
@@ -119,6 +120,9 @@ class Facility(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("facilities:detail", args=[self.pk])
 
     def six_musts(self) -> list[tuple[str, bool]]:
         """The six conditions an embedded community centre must meet, each with whether it does."""
@@ -307,3 +311,6 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.planned_date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("facilities:detail", args=[self.facility_id])

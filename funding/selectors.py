@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
-from core.models import Region
+from core.audit_trail import audit_trail_rows
+from core.models import AuditEntry, Region
 from core.regions import RegionLevel
 from facilities.models import Facility
 from funding.models import Allocation, AllocationStatus, Program, ProgramKind, Renovation, Source
@@ -125,3 +126,14 @@ def renovation_progress(*, user) -> dict:
         "share": households / RENOVATION_TARGET,
         "by_year": by_year,
     }
+
+
+def allocation_trail(*, allocation: Allocation) -> list:
+    """The allocation's audit trail, readable (labels, names, amounts), newest first: its own
+    entries and its adjustments', each correction an entry of its own, linked."""
+    ids = [str(allocation.pk)]
+    ids += [str(pk) for pk in allocation.adjustments.values_list("pk", flat=True)]
+    entries = AuditEntry.objects.filter(
+        object_type=allocation._meta.label_lower, object_id__in=ids
+    ).select_related("actor")
+    return audit_trail_rows(entries, subject=allocation)
