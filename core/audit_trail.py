@@ -38,7 +38,9 @@ ACTION_LABELS = {
     "validate": gettext_lazy("File validated"),
     "confirm": gettext_lazy("Import confirmed"),
     "cancel": gettext_lazy("Cancelled"),
+    "admin_create": gettext_lazy("Created in the admin"),
     "admin_change": gettext_lazy("Changed in the admin"),
+    "admin_delete": gettext_lazy("Deleted in the admin"),
 }
 
 # Keys of batch entries (counts), which are not model fields.
@@ -266,6 +268,13 @@ def audit_trail_rows(entries, *, subject=None) -> list[TrailRow]:
             row.corrects_subject = subject_key == (entry.object_type, row.correction.original_id)
             rows.append(row)
             continue
+        if not after and before:  # a deletion: what the object was
+            for key, value in before.items():
+                if value not in (None, "", [], {}, False):
+                    model_field = _field(model, key)
+                    row.changes.append(
+                        Change(_label(model_field, key), _format(model_field, value, names), EMPTY)
+                    )
         for key, value in after.items():
             model_field = _field(model, key)
             if before is not None:

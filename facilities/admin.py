@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import AuditedAdminMixin
 from facilities.models import CapacityRecord, Facility, Inspection, Inspector
 
 
@@ -36,7 +37,7 @@ class FacilityAdmin(ScopedAdmin):
 
 
 @admin.register(Inspector)
-class InspectorAdmin(ScopedAdmin):
+class InspectorAdmin(AuditedAdminMixin, ScopedAdmin):
     list_display = ("name", "region", "organisation", "phone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "region__name")

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from core.admin import AuditedAdminMixin
 from funding import services
 from funding.models import Budget, Program, Renovation
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_zh", "kind", "rate", "cap_per_project")
 
 
@@ -51,7 +52,7 @@ class BudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Renovation)
-class RenovationAdmin(admin.ModelAdmin):
+class RenovationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Renovations are recorded by the provincial administrator (or imported)."""
 
     list_display = ("household", "region", "year", "items", "amount", "completed_on")

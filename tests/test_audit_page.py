@@ -262,3 +262,46 @@ def test_the_trail_speaks_english_when_the_reader_does(client, admin, trail, set
         html = client.get(reverse("funding:detail", args=[allocation.pk])).content.decode()
     assert "status：Approved → Disbursed" in html
     assert "disbursed by：— → 张三" in html
+
+
+def test_admin_edits_of_other_models_are_audited(client, admin, users, tree, program):
+    client.force_login(admin)
+    # when the administrator changes a program's rate in the admin
+    response = client.post(
+        f"/admin/funding/program/{program.pk}/change/",
+        {"code": "OTHER", "name_zh": "其他项目", "name_en": "Other", "kind": "other", "rate": "80"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(object_type="funding.program")
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        admin,
+        "admin_change",
+        {"rate": None},
+        {"rate": "80"},
+    )
+    # and moves an account to another role, and grants it a dataset
+    partner = users[Role.PARTNER]
+    response = client.post(
+        f"/admin/core/user/{partner.pk}/change/",
+        {
+            "username": partner.username,
+            "role": Role.PARTNER,
+            "region": tree["changchun"].pk,
+            "is_active": "on",
+            "date_joined_0": "2023-01-01",
+            "date_joined_1": "08:00:00",
+            "dataset_grants-TOTAL_FORMS": "1",
+            "dataset_grants-INITIAL_FORMS": "0",
+            "dataset_grants-0-dataset": "funding",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changes = {
+        tuple(sorted(e.after))
+        for e in AuditEntry.objects.filter(object_type="core.user", object_id=str(partner.pk))
+    }
+    assert ("region",) in changes and ("datasets",) in changes
+    # then the audit page reads it in labels and names
+    html = client.get(reverse("audit-log"), {"object_type": "core.user"}).content.decode()
+    assert "地区：吉林省 → 长春市" in html
+    assert "后台修改" in html
