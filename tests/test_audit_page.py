@@ -281,6 +281,9 @@ def test_admin_edits_of_other_models_are_audited(client, admin, users, tree, pro
     )
     # and moves an account to another role, and grants it a dataset
     partner = users[Role.PARTNER]
+    joined = timezone.localtime(partner.date_joined.replace(microsecond=0))
+    partner.date_joined = joined
+    partner.save(update_fields=["date_joined"])
     response = client.post(
         f"/admin/core/user/{partner.pk}/change/",
         {
@@ -288,8 +291,8 @@ def test_admin_edits_of_other_models_are_audited(client, admin, users, tree, pro
             "role": Role.PARTNER,
             "region": tree["changchun"].pk,
             "is_active": "on",
-            "date_joined_0": "2023-01-01",
-            "date_joined_1": "08:00:00",
+            "date_joined_0": f"{joined:%Y-%m-%d}",
+            "date_joined_1": f"{joined:%H:%M:%S}",
             "dataset_grants-TOTAL_FORMS": "1",
             "dataset_grants-INITIAL_FORMS": "0",
             "dataset_grants-0-dataset": "funding",
