@@ -1,12 +1,14 @@
 """State changes of the core: the region hierarchy and accounts."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import DatasetGrant, Region, User
@@ -324,6 +326,8 @@ def _json_value(value):
         return {str(key): _json_value(item) for key, item in value.items()}
     if hasattr(value, "name") and hasattr(value, "storage"):  # a file field
         return value.name or ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(datetime.UTC)  # one instant, one text, whatever the zone
     return str(value)  # Decimal, date, datetime, UUID: their exact text
 
 
