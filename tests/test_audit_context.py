@@ -105,3 +105,12 @@ def test_a_change_through_the_api_is_audited_with_the_request_id_and_client(
     # and a request straight from a client gets a fresh id, echoed too
     response = client.get("/healthz/", REMOTE_ADDR=CLIENT, HTTP_X_REQUEST_ID="mine")
     assert response["X-Request-ID"] not in ("", "mine")
+
+
+def test_a_bad_trusted_proxy_setting_stops_the_start():
+    from tests.test_settings import manage
+
+    result = manage("check", DJANGO_TRUSTED_PROXIES="10.0.0.0/8, proxy.local")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr and "proxy.local" in result.stderr
+    assert manage("check", DJANGO_TRUSTED_PROXIES="10.0.0.0/8, 172.18.0.2").returncode == 0
