@@ -214,6 +214,12 @@ def _url(obj) -> str | None:
     return get_url() if get_url else None
 
 
+def _in_field_order(model, values: dict):
+    """The items in the model's field order (JSON columns do not keep the order written)."""
+    order = {f.name: n for n, f in enumerate(model._meta.fields)} if model is not None else {}
+    return sorted(values.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def audit_trail_rows(entries, *, subject=None) -> list[TrailRow]:
     """The entries as readable rows. `subject` is the object whose page shows the trail: entries
     of other objects shown there (an adjustment's) are marked, and a correction of the subject
@@ -253,6 +259,13 @@ def audit_trail_rows(entries, *, subject=None) -> list[TrailRow]:
         )
         before = entry.before if isinstance(entry.before, dict) else None
         after = entry.after if isinstance(entry.after, dict) else {}
+        if (
+            row.other_object
+            and obj is not None
+            and subject is not None
+            and getattr(obj, "adjusts_id", None) == subject.pk
+        ):
+            row.object_label = _("adjusting entry #%(id)s") % {"id": entry.object_id}
         if entry.action == "adjust" and _field(model, "adjusts") is not None:
             original = names.get(model, after.get("adjusts")) or objects.get(
                 model, after.get("adjusts")
@@ -269,13 +282,13 @@ def audit_trail_rows(entries, *, subject=None) -> list[TrailRow]:
             rows.append(row)
             continue
         if not after and before:  # a deletion: what the object was
-            for key, value in before.items():
+            for key, value in _in_field_order(model, before):
                 if value not in (None, "", [], {}, False):
                     model_field = _field(model, key)
                     row.changes.append(
                         Change(_label(model_field, key), _format(model_field, value, names), EMPTY)
                     )
-        for key, value in after.items():
+        for key, value in _in_field_order(model, after):
             model_field = _field(model, key)
             if before is not None:
                 if before.get(key) == value:

@@ -256,6 +256,9 @@ class InspectionDraw(models.Model):
     def __str__(self):
         return f"{self.region} {self.planned_date:%Y-%m-%d} #{self.seed}"
 
+    def get_absolute_url(self):
+        return f"{reverse('facilities:inspections')}?draw={self.pk}"
+
 
 class InspectionQuerySet(ScopedQuerySet):
     region_lookup = "facility__region"

@@ -308,3 +308,19 @@ def test_admin_edits_of_other_models_are_audited(client, admin, users, tree, pro
     html = client.get(reverse("audit-log"), {"object_type": "core.user"}).content.decode()
     assert "地区：吉林省 → 长春市" in html
     assert "后台修改" in html
+
+
+def test_an_adjustments_own_steps_are_labelled_on_the_original(client, admin, users, trail):
+    allocation, _elder = trail
+    adjustment = allocation_adjust(
+        user=users[Role.COUNTY_OFFICER], allocation=allocation, amount="-50000", purpose="核减"
+    )
+    allocation_advance(user=admin, allocation=adjustment)
+    client.force_login(admin)
+    html = client.get(reverse("funding:detail", args=[allocation.pk])).content.decode()
+    # the adjustment's approval appears on the original's trail as the adjustment's, linked
+    assert f'<a href="{adjustment.get_absolute_url()}">更正分录 #{adjustment.pk}</a>' in html
+    # and a creation lists the values in the form's order, the year first
+    rows = client.get(reverse("funding:detail", args=[allocation.pk])).context["audit"]
+    created = next(row for row in rows if row.entry.action == "create" and not row.other_object)
+    assert [change.label for change in created.changes][:3] == ["补助项目", "年度", "来源"]
