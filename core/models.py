@@ -213,17 +213,21 @@ class Notification(models.Model):
 
 
 class AuditEntry(models.Model):
-    """A change that matters (money, personal data), with the values before and after."""
+    """A state change, written by the service in the same transaction: who, when, from where
+    (request id, client address), what object, the action, and the values before and after."""
 
     actor = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=60)
-    object_id = models.CharField(_("object id"), max_length=40, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=40, db_index=True, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("audit entry")

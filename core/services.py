@@ -1,12 +1,14 @@
 """State changes of the core: the region hierarchy and accounts."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import DatasetGrant, Region, User
@@ -96,7 +98,7 @@ def _parse_coordinate(value: str, low: int, high: int) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
-def regions_import_csv(*, raw: bytes) -> RegionImportResult:
+def regions_import_csv(*, raw: bytes, user=None) -> RegionImportResult:
     """Load townships and villages; any bad row means nothing is written and every error is told.
 
     Rows may come in any order; a parent may be an existing region or another row of the file.
@@ -210,11 +212,11 @@ def regions_import_csv(*, raw: bytes) -> RegionImportResult:
         raise RegionImportError(errors)
     if not parsed:
         raise RegionImportError([RowError(2, "-", "-", _("the file has no data rows"))])
-    return _write_regions(list(parsed.values()))
+    return _write_regions(list(parsed.values()), user=user)
 
 
 @transaction.atomic
-def _write_regions(rows: list[dict]) -> RegionImportResult:
+def _write_regions(rows: list[dict], *, user=None) -> RegionImportResult:
     result = RegionImportResult(rows=len(rows))
     existing = {
         region.code: region for region in Region.objects.filter(code__in=[r["code"] for r in rows])
@@ -257,6 +259,17 @@ def _write_regions(rows: list[dict]) -> RegionImportResult:
         result.created += len(to_create)
         result.updated += len(to_update)
         result.by_level[level] = len(level_rows)
+    audit_record(
+        actor=user,
+        action="import",
+        object_type=Region._meta.label_lower,
+        after={
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "by_level": {str(level): count for level, count in result.by_level.items()},
+        },
+    )
     return result
 
 
@@ -272,6 +285,7 @@ def user_create(
     email: str = "",
     datasets: list[str] | None = None,
     is_staff: bool | None = None,
+    actor: User | None = None,
 ) -> User:
     """Create an account whose role fits its region level; administrators get the Django admin."""
     user = User(
@@ -293,18 +307,87 @@ def user_create(
         DatasetGrant.objects.bulk_create(
             [DatasetGrant(user=user, dataset=dataset) for dataset in datasets]
         )
+    after = audit_snapshot(user, fields={"username", "role", "region", "is_staff", "is_superuser"})
+    after.update(first_name=first_name, last_name=last_name, datasets=sorted(datasets or []))
+    audit_record(actor=actor, action="create", obj=user, before=None, after=after)
     return user
 
 
-def audit_record(*, actor, action: str, obj, before: dict | None, after: dict | None) -> None:
-    """Write the audit row in the caller's transaction (it stands or falls with the change)."""
+# Fields never copied into an audit row (secrets, and the personal number itself).
+AUDIT_EXCLUDED_FIELDS = {"password", "id_number"}
+
+
+def _json_value(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a file field
+        return value.name or ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(datetime.UTC)  # one instant, one text, whatever the zone
+    return str(value)  # Decimal, date, datetime, UUID: their exact text
+
+
+def audit_snapshot(obj, *, fields=None) -> dict:
+    """The object's concrete fields as JSON-safe values (foreign keys as ids, decimals and dates
+    as text), by field name; the primary key, `updated_at` stamps and excluded fields left out."""
+    data = {}
+    for model_field in obj._meta.concrete_fields:
+        if model_field.primary_key or model_field.name in AUDIT_EXCLUDED_FIELDS:
+            continue
+        if getattr(model_field, "auto_now", False):  # the entry's own time says when
+            continue
+        if fields is not None and model_field.name not in fields:
+            continue
+        data[model_field.name] = _json_value(model_field.value_from_object(obj))
+    return data
+
+
+def audit_changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only what changed, before and after."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    object_type: str | None = None,
+    object_id: str = "",
+    object_repr: str | None = None,
+):
+    """Write the audit row in the caller's transaction (it stands or falls with the change).
+
+    `obj` is the object changed; a batch (imports, bulk inserts) passes `object_type` instead,
+    with counts in `after`. The request id and client address come from the current request
+    (core.audit), or from the task's message when a Celery worker runs the service.
+    """
+    from core import audit
     from core.models import AuditEntry
 
-    AuditEntry.objects.create(
+    context = audit.current()
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = "" if obj.pk is None else str(obj.pk)
+        if object_repr is None:
+            object_repr = str(obj)
+    if actor is not None and not getattr(actor, "pk", None):
+        actor = None  # AnonymousUser
+    return AuditEntry.objects.create(
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        before=before,
-        after=after,
+        object_type=object_type or "",
+        object_id=object_id,
+        object_repr=(object_repr or "")[:200],
+        before=_json_value(before),
+        after=_json_value(after),
+        request_id=context.request_id,
+        client_address=context.client_address,
     )

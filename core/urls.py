@@ -10,5 +10,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("dashboard/", dataset_required(Dataset.INDICATORS)(views.dashboard), name="dashboard"),
     path("regions/", views.region_browser, name="region-browser"),
+    path("audit/", views.audit_log, name="audit-log"),
     path("regions/<str:code>/", views.region_browser, name="region-detail"),
 ]

@@ -1,13 +1,23 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import selectors
 from core.access import granted_datasets
+from core.audit_trail import audit_trail_rows
+from core.exports import tabular_response
+from core.filters import AuditEntryFilter
+from core.models import AuditEntry
 from core.roles import Role
 from core.scope import scope_for
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
 @login_required
@@ -75,3 +85,78 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def can_read_audit_log(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.PROVINCIAL_ADMIN)
+
+
+@login_required
+def audit_log(request):
+    """The audit trail for the provincial administrator: filtered, paginated, exported (XLSX).
+    Read only: nothing on this page (or anywhere in the portal) edits or deletes an entry."""
+    if not can_read_audit_log(request.user):
+        raise PermissionDenied
+    filters = AuditEntryFilter(
+        request.GET, queryset=AuditEntry.objects.select_related("actor").order_by("-at", "-id")
+    )
+    entries = filters.qs
+    if request.GET.get("format") == "xlsx":
+        rows = audit_trail_rows(entries[:AUDIT_EXPORT_MAX_ROWS])
+        return tabular_response(
+            rows=(
+                [
+                    timezone.localtime(row.entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    row.actor,
+                    row.entry.actor.username if row.entry.actor else "",
+                    row.action,
+                    row.object_label,
+                    row.entry.object_id,
+                    _audit_changes_text(row),
+                    row.entry.request_id,
+                    row.entry.client_address or "",
+                ]
+                for row in rows
+            ),
+            headers=[
+                _("time"),
+                _("user"),
+                _("username"),
+                _("action"),
+                _("object"),
+                _("object id"),
+                _("Changes"),
+                _("request id"),
+                _("client address"),
+            ],
+            filename="audit-log",
+            file_format="xlsx",
+        )
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "section": "audit",
+            "filter": filters,
+            "page": page,
+            "rows": audit_trail_rows(page.object_list),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _audit_changes_text(row) -> str:
+    if row.correction:
+        text = _("Correction") + f": {row.correction.amount}"
+        if row.correction.purpose:
+            text += f" ({row.correction.purpose})"
+        return text + " → #" + row.correction.original_id
+    return "\n".join(
+        f"{change.label}: {change.before} → {change.after}"
+        if change.before is not None
+        else f"{change.label}: {change.after}"
+        for change in row.changes
+    )

@@ -6,6 +6,7 @@ to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (docker-compose.yml 
 Every variable is documented in README.md.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -52,6 +53,17 @@ if not ALLOWED_HOSTS:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For and X-Request-ID are believed;
+# empty: the client address is REMOTE_ADDR (core/audit.py).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR network"
+        ) from None
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.audit.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",

@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from core.admin import AuditedAdminMixin
 from facilities.models import CapacityRecord, Facility, Inspection, Inspector
 
 
@@ -33,7 +37,7 @@ class FacilityAdmin(ScopedAdmin):
 
 
 @admin.register(Inspector)
-class InspectorAdmin(ScopedAdmin):
+class InspectorAdmin(AuditedAdminMixin, ScopedAdmin):
     list_display = ("name", "region", "organisation", "phone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "region__name")
@@ -43,7 +47,27 @@ class InspectorAdmin(ScopedAdmin):
 
 @admin.register(Inspection)
 class InspectionAdmin(ScopedAdmin):
+    """Read only: draws and results go through the portal (the rules and the audit trail)."""
+
     list_display = ("facility", "inspector", "planned_date", "result", "rectification_deadline")
     list_filter = ("result", "is_published")
     list_select_related = ("facility", "inspector")
     raw_id_fields = ("facility", "inspector", "draw")
+    readonly_fields = ("portal_page",)
+
+    @admin.display(description=_("record the result"))
+    def portal_page(self, inspection):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("facilities:inspection-record", args=[inspection.pk]),
+            _("Record or change the result on the portal page"),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
@@ -121,6 +122,9 @@ class Facility(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("facilities:detail", args=[self.pk])
 
     def six_musts(self) -> list[tuple[str, bool]]:
         """The six conditions an embedded community centre must meet, each with whether it does."""
@@ -254,6 +258,9 @@ class InspectionDraw(models.Model):
     def __str__(self):
         return f"{self.region} {self.planned_date:%Y-%m-%d} #{self.seed}"
 
+    def get_absolute_url(self):
+        return f"{reverse('facilities:inspections')}?draw={self.pk}"
+
 
 class InspectionQuerySet(ScopedQuerySet):
     region_lookup = "facility__region"
@@ -309,3 +316,6 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.planned_date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("facilities:detail", args=[self.facility_id])

@@ -15,6 +15,7 @@ from core.models import Region
 from core.regions import RegionLevel
 from core.roles import Role
 from core.scope import scope_covers
+from core.services import audit_changes, audit_record, audit_snapshot
 from facilities.choices import KIND_REGION_LEVELS, CareFunction, FacilityKind, SixHelps
 from facilities.models import (
     CapacityRecord,
@@ -31,6 +32,15 @@ JILIN_LATITUDE = (Decimal("40.8"), Decimal("46.4"))
 # A mainland mobile number, or a landline with its area code (0433-7512345, 04337512345).
 PHONE_PATTERN = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
+# An inspection's result, as the audit trail keeps it.
+RESULT_FIELDS = {
+    "inspected_on",
+    "result",
+    "findings",
+    "rectification_deadline",
+    "rectified_on",
+    "is_published",
+}
 # Fields whose change is kept in the capacity history.
 CAPACITY_FIELDS = ("status", "total_beds", "nursing_beds", "dementia_beds", "residents")
 FACILITY_EDITORS = {Role.PROVINCIAL_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER}
@@ -178,6 +188,7 @@ def facility_create(*, user, effective_date: datetime.date | None = None, **fiel
     facility_validate(facility)
     facility.save()
     _record_capacity(facility, effective_date=effective_date or facility.status_since, user=user)
+    audit_record(actor=user, action="create", obj=facility, after=audit_snapshot(facility))
     return facility
 
 
@@ -188,6 +199,7 @@ def facility_update(
     """Change a facility; a change of beds, residents or status is kept with its date."""
     ensure_can_edit_region(user=user, region=facility.region)
     before = {field: getattr(facility, field) for field in CAPACITY_FIELDS}
+    snapshot = audit_snapshot(facility)
     for name, value in fields.items():
         setattr(facility, name, value)
     effective_date = effective_date or timezone.localdate()
@@ -203,11 +215,17 @@ def facility_update(
     facility.save()
     if any(getattr(facility, field) != before[field] for field in CAPACITY_FIELDS):
         _record_capacity(facility, effective_date=effective_date, user=user)
+    changed_before, changed_after = audit_changes(snapshot, audit_snapshot(facility))
+    audit_record(
+        actor=user, action="update", obj=facility, before=changed_before, after=changed_after
+    )
     return facility
 
 
 @transaction.atomic
-def facilities_bulk_create(*, facilities: list[Facility], history: dict[int, list[dict]]) -> None:
+def facilities_bulk_create(
+    *, facilities: list[Facility], history: dict[int, list[dict]], user=None
+) -> None:
     """Create many facilities under the same rules, for imports and demo data (bulk INSERTs).
 
     `history` maps a facility's position in the list to earlier capacity records (dicts with
@@ -234,6 +252,12 @@ def facilities_bulk_create(*, facilities: list[Facility], history: dict[int, lis
             )
         )
     CapacityRecord.objects.bulk_create(records, batch_size=2000)
+    audit_record(
+        actor=user,
+        action="bulk_create",
+        object_type=Facility._meta.label_lower,
+        after={"facilities": len(facilities), "capacity_records": len(records)},
+    )
 
 
 # --- Random inspections (双随机一公开) ----------------------------------------------------------
@@ -313,6 +337,13 @@ def inspection_draw(
             )
         )
     Inspection.objects.bulk_create(inspections)
+    after = audit_snapshot(draw)
+    after.update(
+        candidates=len(candidates),
+        inspections=len(inspections),
+        facilities=[inspection.facility_id for inspection in inspections][:200],
+    )
+    audit_record(actor=user, action="draw", obj=draw, after=after)
     return DrawResult(draw=draw, inspections=inspections)
 
 
@@ -352,6 +383,7 @@ def inspection_record_result(
         errors["findings"] = _("Describe the findings.")
     if errors:
         raise ValidationError(errors)
+    snapshot = audit_snapshot(inspection, fields=RESULT_FIELDS)
     inspection.inspected_on = inspected_on
     inspection.result = result
     inspection.findings = findings
@@ -359,6 +391,13 @@ def inspection_record_result(
     inspection.is_published = publish
     inspection.full_clean()
     inspection.save()
+    audit_record(
+        actor=user,
+        action="record_result",
+        obj=inspection,
+        before=snapshot,
+        after=audit_snapshot(inspection, fields=RESULT_FIELDS),
+    )
     return inspection
 
 
@@ -367,6 +406,18 @@ def inspection_mark_rectified(*, inspection: Inspection, user, rectified_on) -> 
     ensure_can_edit_region(user=user, region=inspection.facility.region)
     if inspection.result != InspectionResult.RECTIFY:
         raise ValidationError(_("Only an inspection that required rectification can be closed."))
+    before = {"rectified_on": _iso(inspection.rectified_on)}
     inspection.rectified_on = rectified_on
     inspection.save(update_fields=["rectified_on"])
+    audit_record(
+        actor=user,
+        action="rectified",
+        obj=inspection,
+        before=before,
+        after={"rectified_on": _iso(rectified_on)},
+    )
     return inspection
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
@@ -204,6 +205,9 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.program} {self.year} {self.region} {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("funding:detail", args=[self.pk])
 
     @property
     def next_status(self) -> str | None:

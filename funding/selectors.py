@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
-from core.models import Region
+from core.audit_trail import audit_trail_rows
+from core.models import AuditEntry, Region
 from core.regions import RegionLevel
 from core.scope import scope_for
 from facilities.models import Facility
@@ -238,3 +239,14 @@ def budget_allocations(*, user, budget: Budget):
     return allocation_list(user=user).filter(
         program=budget.program_id, year=budget.year, source=budget.source
     )
+
+
+def allocation_trail(*, allocation: Allocation) -> list:
+    """The allocation's audit trail, readable (labels, names, amounts), newest first: its own
+    entries and its adjustments', each correction an entry of its own, linked."""
+    ids = [str(allocation.pk)]
+    ids += [str(pk) for pk in allocation.adjustments.values_list("pk", flat=True)]
+    entries = AuditEntry.objects.filter(
+        object_type=allocation._meta.label_lower, object_id__in=ids
+    ).select_related("actor")
+    return audit_trail_rows(entries, subject=allocation)

@@ -7,13 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role
 from core.scope import scope_covers
-from core.services import audit_record
+from core.services import audit_changes, audit_record, audit_snapshot
 from funding.models import (
     Allocation,
     AllocationStatus,
@@ -34,11 +33,7 @@ CENT = Decimal("0.01")
 
 
 def _snapshot(allocation: Allocation) -> dict:
-    data = model_to_dict(allocation)
-    return {
-        key: (str(value) if value is not None and not isinstance(value, int | bool) else value)
-        for key, value in data.items()
-    }
+    return audit_snapshot(allocation)
 
 
 def _ensure_planner(user, region) -> None:
@@ -307,11 +302,63 @@ def allocation_adjust(*, user, allocation: Allocation, amount, purpose: str) -> 
     if delta > 0:
         _check_budget(adjustment, delta)
     adjustment.save()
-    audit_record(
-        actor=user,
-        action="adjust",
-        obj=adjustment,
-        before=_snapshot(allocation),
-        after=_snapshot(adjustment),
-    )
+    # The correction is an entry of its own, on the adjusting allocation (its `adjusts` names
+    # the original): the original is not changed and its trail links to this entry.
+    audit_record(actor=user, action="adjust", obj=adjustment, after=_snapshot(adjustment))
     return adjustment
+
+
+# --- Budgets -----------------------------------------------------------------------------------
+
+BUDGET_EDITORS = {Role.PROVINCIAL_ADMIN}
+
+
+def _ensure_budget_editor(user) -> None:
+    if user is None or not (user.is_superuser or user.role in BUDGET_EDITORS):
+        raise PermissionDenied(_("Only the provincial administrator sets budgets."))
+
+
+def budget_check(budget: Budget) -> None:
+    """The budget rules (forms call it to report them by field): never below what is already
+    allocated from it. Writes nothing."""
+    _check_budget_covers_allocations(budget)
+
+
+def _check_budget_covers_allocations(budget: Budget) -> None:
+    used = sum_yuan(
+        Allocation.objects.filter(
+            program=budget.program, year=budget.year, source=budget.source
+        ).aggregate(total=Sum("amount"))["total"]
+    )
+    if budget.amount < used:
+        raise ValidationError(
+            {"amount": _("%(used)s yuan is already allocated from this budget.") % {"used": used}}
+        )
+
+
+@transaction.atomic
+def budget_create(*, user, program: Program, year: int, source: str, amount) -> Budget:
+    _ensure_budget_editor(user)
+    budget = Budget(program=program, year=year, source=source, amount=yuan(amount))
+    budget.full_clean()
+    budget_check(budget)
+    budget.save()
+    audit_record(actor=user, action="create", obj=budget, after=audit_snapshot(budget))
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, user, budget: Budget, **fields) -> Budget:
+    """Change a budget (its amount, or program, year and source); never below what is already
+    allocated from it."""
+    _ensure_budget_editor(user)
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    snapshot = audit_snapshot(budget)
+    for name, value in fields.items():
+        setattr(budget, name, yuan(value) if name == "amount" else value)
+    budget.full_clean()
+    budget_check(budget)
+    budget.save()
+    before, after = audit_changes(snapshot, audit_snapshot(budget))
+    audit_record(actor=user, action="update", obj=budget, before=before, after=after)
+    return budget

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors
-from core.models import AuditEntry
 from funding import selectors, services
 from funding.filters import AllocationFilter
 from funding.forms import AdjustmentForm, AllocationForm
@@ -82,11 +81,7 @@ def allocation_detail(request, pk):
             and allocation.status in (AllocationStatus.DISBURSED, AllocationStatus.SETTLED),
             "adjust_form": AdjustmentForm(),
             "adjustments": allocation.adjustments.order_by("id"),
-            "audit": AuditEntry.objects.filter(
-                object_type="funding.allocation",
-                object_id__in=[str(allocation.pk)]
-                + [str(pk) for pk in allocation.adjustments.values_list("pk", flat=True)],
-            ).select_related("actor"),
+            "audit": selectors.allocation_trail(allocation=allocation),
         },
     )
 

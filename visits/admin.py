@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import AuditedAdminMixin
 from visits.models import PersonalDataAccess, Visitor
 
 
 @admin.register(Visitor)
-class VisitorAdmin(admin.ModelAdmin):
+class VisitorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "region", "phone", "user", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "phone", "region__name")

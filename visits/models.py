@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -155,6 +156,9 @@ class Elder(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("visits:elder-detail", args=[self.pk])
 
     @property
     def masked_id_number(self) -> str:
@@ -326,6 +330,9 @@ class Visit(models.Model):
     def __str__(self):
         return f"{self.elder} {self.visited_on:%Y-%m-%d}"
 
+    def get_absolute_url(self):
+        return reverse("visits:elder-detail", args=[self.elder_id])
+
     def urgent_dimensions(self) -> list[str]:
         return [name for name in DIMENSIONS if getattr(self, name) == Assessment.URGENT]
 
@@ -412,6 +419,9 @@ class Referral(models.Model):
     def __str__(self):
         return f"{self.elder} {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse("visits:referral-update", args=[self.pk])
+
 
 class PersonalDataAccess(models.Model):
     """Who saw a full ID number, when, and whose (个人信息查阅记录)."""
@@ -495,6 +505,9 @@ class VisitUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("visits:upload-detail", args=[self.pk])
 
     @property
     def progress_percent(self) -> int:

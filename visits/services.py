@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from psycopg.copy import QueuedLibpqWriter
 
+from core import audit
 from core.deferred import DeferredText
 from core.models import Notification, Region, User
 from core.regions import RegionLevel
 from core.roles import Role
 from core.scope import scope_covers
+from core.services import audit_changes, audit_record, audit_snapshot
 from core.tasks import send_notification_email
 from facilities.choices import SixHelps
 from visits import uploads
@@ -130,6 +132,7 @@ def elder_create(*, user, id_number: str, **fields) -> Elder:
             elder.save()
     except IntegrityError:  # archived at the same moment by someone else
         raise ValidationError({"id_number": _("This person is already archived.")}) from None
+    audit_record(actor=user, action="create", obj=elder, after=audit_snapshot(elder))
     return elder
 
 
@@ -137,19 +140,25 @@ def elder_create(*, user, id_number: str, **fields) -> Elder:
 def elder_update(*, elder: Elder, user, **fields) -> Elder:
     """The ID number (and with it birth date and sex) is not changed here."""
     _ensure(user, ARCHIVE_EDITORS, elder.village)
+    snapshot = audit_snapshot(elder)
     for name, value in fields.items():
         setattr(elder, name, value)
     _ensure(user, ARCHIVE_EDITORS, elder.village)
     _archive_fields_validate(elder)
     elder.full_clean(exclude=["village", "institution", "assigned_visitor", "id_number"])
     elder.save()
+    before, after = audit_changes(snapshot, audit_snapshot(elder))
+    audit_record(actor=user, action="update", obj=elder, before=before, after=after)
     return elder
 
 
 def elder_reveal_id_number(*, user, elder: Elder, ip_address: str | None = None) -> str:
-    """The full ID number, only for a user whose scope covers the person; every view is logged."""
+    """The full ID number, only for a user whose scope covers the person; every view is logged
+    (in the personal-data access log, with the client address of the current request)."""
     if not scope_covers(user, elder.village) or user.role == Role.PARTNER:
         raise PermissionDenied
+    if ip_address is None:
+        ip_address = audit.current().client_address
     PersonalDataAccess.objects.create(user=user, elder=elder, ip_address=ip_address)
     return elder.id_number
 
@@ -258,6 +267,21 @@ def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
                 digests.setdefault(officer.email, []).append(f"{title}\n{body}\n{link}")
     Referral.objects.bulk_create(referrals, batch_size=2000)
     Notification.objects.bulk_create(notifications, batch_size=2000)
+    if len(referrals) == 1:
+        audit_record(
+            actor=user, action="open_urgent", obj=referrals[0], after=audit_snapshot(referrals[0])
+        )
+    else:
+        audit_record(
+            actor=user,
+            action="open_urgent",
+            object_type=Referral._meta.label_lower,
+            after={
+                "referrals": len(referrals),
+                "visits": [visit.pk for visit in urgent_visits][:200],
+                "notifications": len(notifications),
+            },
+        )
     for email, items in digests.items():
         subject = (
             items[0].split("\n", 1)[0]
@@ -341,6 +365,7 @@ def visit_record(
                 % {"visitor": visitor.name, "name": elder.name, "date": visited_on.isoformat()}
             }
         ) from None
+    audit_record(actor=user, action="create", obj=visit, after=audit_snapshot(visit))
     _open_urgent_referrals([visit], user)
     return visit
 
@@ -375,6 +400,7 @@ def referral_open(
     )
     referral.full_clean(exclude=["elder", "visit", "assignee", "opened_by"])
     referral.save()
+    audit_record(actor=user, action="create", obj=referral, after=audit_snapshot(referral))
     return referral
 
 
@@ -410,6 +436,7 @@ def referral_update(
         outcome or referral.outcome
     ):
         raise ValidationError({"outcome": _("Say what was done before resolving or closing.")})
+    snapshot = audit_snapshot(referral)
     referral.status = status
     if outcome:
         referral.outcome = outcome
@@ -419,6 +446,8 @@ def referral_update(
         referral.assignee = assignee
     referral.closed_at = timezone.now() if status == ReferralStatus.CLOSED else None
     referral.save()
+    before, after = audit_changes(snapshot, audit_snapshot(referral))
+    audit_record(actor=user, action="update", obj=referral, before=before, after=after)
     return referral
 
 
@@ -446,6 +475,12 @@ def visits_bulk_record(*, visits: list[Visit], user) -> int:
         visit.recorded_by = user
         fresh.append(visit)
     Visit.objects.bulk_create(fresh, batch_size=2000)
+    audit_record(
+        actor=user,
+        action="bulk_create",
+        object_type=Visit._meta.label_lower,
+        after={"given": len(visits), "inserted": len(fresh), "skipped": len(visits) - len(fresh)},
+    )
     urgent = [visit for visit in fresh if visit.urgent_dimensions()]
     if urgent:
         loaded = Visit.objects.filter(pk__in=[v.pk for v in urgent]).select_related(
@@ -499,6 +534,15 @@ def upload_create(*, user, uploaded_file) -> VisitUpload:
     upload.file.save(f"visits-{uuid.uuid4().hex}.{file_format}", ContentFile(raw), save=False)
     with transaction.atomic():
         upload.save()
+        audit_record(
+            actor=user,
+            action="upload",
+            obj=upload,
+            after=audit_snapshot(
+                upload,
+                fields={"original_name", "file_format", "file_size", "sha256", "region", "status"},
+            ),
+        )
         transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
     return upload
 
@@ -541,9 +585,17 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
     try:
         outcome = _run_validation(upload, progress)
     except uploads.FileRejected as error:
-        VisitUpload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.FAILED, message=str(error), finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            VisitUpload.objects.filter(pk=upload.pk).update(
+                status=UploadStatus.FAILED, message=str(error), finished_at=timezone.now()
+            )
+            audit_record(
+                actor=upload.uploader,
+                action="validate",
+                obj=upload,
+                before={"status": upload.status},
+                after={"status": UploadStatus.FAILED, "message": str(error)[:300]},
+            )
         upload.refresh_from_db()
         return upload
     with transaction.atomic():
@@ -569,6 +621,18 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
             rejected_rows=outcome.rejected_rows,
             validated_at=timezone.now(),
             message="",
+        )
+        audit_record(
+            actor=upload.uploader,
+            action="validate",
+            obj=upload,
+            before={"status": upload.status},
+            after={
+                "status": UploadStatus.AWAITING_CONFIRMATION,
+                "total_rows": outcome.total_rows,
+                "valid_rows": outcome.valid_rows,
+                "rejected_rows": outcome.rejected_rows,
+            },
         )
     upload.refresh_from_db()
     return upload
@@ -603,48 +667,82 @@ def upload_confirm(*, user, upload) -> VisitUpload:
                 _("This upload is %(status)s; only a validated upload can be imported.")
                 % {"status": locked.get_status_display()}
             )
+        before = {"status": locked.status}
         locked.status = UploadStatus.IMPORTING
         locked.message = ""
         locked.save(update_fields=["status", "message"])
-        transaction.on_commit(lambda: import_upload_task.delay(locked.pk))
+        audit_record(
+            actor=user,
+            action="confirm",
+            obj=locked,
+            before=before,
+            after={"status": locked.status, "retry": retry},
+        )
+        actor_id = user.pk if user is not None else None
+        transaction.on_commit(lambda: import_upload_task.delay(locked.pk, actor_id=actor_id))
     return locked
 
 
+@transaction.atomic
 def upload_cancel(*, user, upload) -> VisitUpload:
     _ensure_upload_owner(user, upload)
     if upload.status != UploadStatus.AWAITING_CONFIRMATION:
         raise ValidationError(_("Only an upload awaiting confirmation can be cancelled."))
+    before = {"status": upload.status}
     upload.status = UploadStatus.CANCELLED
     upload.finished_at = timezone.now()
     upload.save(update_fields=["status", "finished_at"])
+    audit_record(
+        actor=user, action="cancel", obj=upload, before=before, after={"status": upload.status}
+    )
     return upload
 
 
-def upload_import(*, upload_id: int) -> VisitUpload:
+def upload_import(*, upload_id: int, actor_id: int | None = None) -> VisitUpload:
     """Second pass: validate again (the archives may have changed) and insert every valid row
-    in one transaction: all of them or, if anything fails, none; duplicates are skipped."""
+    in one transaction: all of them or, if anything fails, none; duplicates are skipped.
+
+    `actor_id` is the user who confirmed the import (the audit row's actor; the uploader when
+    not given). The visits are recorded as the uploader's."""
     upload = VisitUpload.objects.select_related("uploader", "region").get(pk=upload_id)
     if upload.status != UploadStatus.IMPORTING:
         return upload
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else upload.uploader
     try:
         with transaction.atomic():
             sink = VisitSink(upload=upload, user=upload.uploader)
             outcome = _run_validation(upload, sink=sink)
             inserted = sink.finish()
-            VisitUpload.objects.filter(pk=upload.pk).update(
-                status=UploadStatus.DONE,
-                imported_rows=inserted,
-                duplicate_rows=outcome.valid_rows - inserted,
-                valid_rows=outcome.valid_rows,
-                rejected_rows=outcome.rejected_rows,
-                finished_at=timezone.now(),
+            counts = {
+                "status": UploadStatus.DONE,
+                "imported_rows": inserted,
+                "duplicate_rows": outcome.valid_rows - inserted,
+                "valid_rows": outcome.valid_rows,
+                "rejected_rows": outcome.rejected_rows,
+            }
+            VisitUpload.objects.filter(pk=upload.pk).update(**counts, finished_at=timezone.now())
+            audit_record(
+                actor=actor,
+                action="import",
+                obj=upload,
+                before={"status": UploadStatus.IMPORTING},
+                after=counts,
             )
     except Exception as error:
-        VisitUpload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.FAILED,
-            message=_("The import stopped and nothing was imported; try again. (%(error)s)")
-            % {"error": str(error)[:200]},
-        )
+        message = _("The import stopped and nothing was imported; try again. (%(error)s)") % {
+            "error": str(error)[:200]
+        }
+        with transaction.atomic():
+            VisitUpload.objects.filter(pk=upload.pk).update(
+                status=UploadStatus.FAILED, message=message
+            )
+            audit_record(
+                actor=actor,
+                action="import",
+                obj=upload,
+                before={"status": UploadStatus.IMPORTING},
+                after={"status": UploadStatus.FAILED, "message": message[:300]},
+            )
         raise
     upload.refresh_from_db()
     return upload

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import client_address
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
@@ -53,7 +54,7 @@ def elder_list(request):
 def elder_detail(request, pk):
     elder = selectors.elder_get(user=request.user, pk=pk)
     full_id = services.elder_reveal_id_number(
-        user=request.user, elder=elder, ip_address=request.META.get("REMOTE_ADDR")
+        user=request.user, elder=elder, ip_address=client_address(request)
     )
     today = timezone.localdate()
     return render(
