@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
@@ -33,6 +34,7 @@ class AllocationForm(ServiceModelForm):
             Region.objects.visible_to(user).exclude(level=RegionLevel.VILLAGE).order_by("code")
         )
         self.fields["facility"].queryset = Facility.objects.visible_to(user).order_by("name")
+        self.fields["year"].initial = timezone.localdate().year  # this year's budgets
 
     def service_validate(self, probe) -> None:
         services.allocation_validate(probe)

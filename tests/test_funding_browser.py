@@ -24,13 +24,15 @@ def program(db):
 
 @pytest.fixture
 def last_year(program, users):
-    """A 2022 allocation, so that the reports have a year to grow from."""
+    """A settled 2022 allocation, so that the reports have a year to grow from (planned money
+    would not count)."""
     Allocation.objects.create(
         program=program,
         year=2022,
         source="lottery",
         region=users["county_officer"].region,
         amount=Decimal("1000000"),
+        status="settled",
     )
 
 

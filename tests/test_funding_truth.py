@@ -197,3 +197,11 @@ def test_workflow_dates_never_go_back_nor_into_the_future(users, programs):  # n
     assert approved.approved_on == datetime.date(2023, 2, 1)
     with pytest.raises(ValidationError):
         plan(users, programs, on=timezone.localdate() + datetime.timedelta(days=1))
+
+
+def test_the_allocation_form_starts_on_this_year(client, users):
+    from django.utils import timezone
+
+    client.force_login(users[Role.COUNTY_OFFICER])
+    form = client.get(reverse("funding:create")).context["form"]
+    assert form["year"].value() == timezone.localdate().year
