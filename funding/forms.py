@@ -8,6 +8,7 @@ from core.regions import RegionLevel
 from facilities.models import Facility
 from funding import services
 from funding.models import Allocation
+from funding.selectors import funding_years
 
 
 class AllocationForm(ServiceModelForm):
@@ -35,6 +36,11 @@ class AllocationForm(ServiceModelForm):
         )
         self.fields["facility"].queryset = Facility.objects.visible_to(user).order_by("name")
         self.fields["year"].initial = timezone.localdate().year  # this year's budgets
+        # A year picker of the years with budgets (and this one), not free text.
+        self.fields["year"].widget = forms.Select(
+            choices=[(year, year) for year in funding_years(user=user)],
+            attrs={"class": "form-select"},
+        )
 
     def service_validate(self, probe) -> None:
         services.allocation_validate(probe)

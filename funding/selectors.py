@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from core.audit_trail import audit_trail_rows
 from core.models import AuditEntry, Region
@@ -250,3 +251,22 @@ def allocation_trail(*, allocation: Allocation) -> list:
         object_type=allocation._meta.label_lower, object_id__in=ids
     ).select_related("actor")
     return audit_trail_rows(entries, subject=allocation)
+
+
+def funding_years(*, user) -> list[int]:
+    """The years a list can be narrowed to: those with budgets or allocations, and this one."""
+    budgets = Budget.objects.visible_to(user).order_by().values_list("year", flat=True)
+    allocations = Allocation.objects.visible_to(user).order_by().values_list("year", flat=True)
+    years = set(budgets.union(allocations))  # one query
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
+
+
+def allocation_totals(*, allocations) -> dict:
+    """Count and amounts of every allocation the filters leave (one query); what counts in the
+    reports (approved and later) apart from what is only planned."""
+    return allocations.order_by().aggregate(
+        count=Count("id"),
+        counted=Coalesce(Sum("amount", filter=IS_COUNTED), ZERO),
+        planned=Coalesce(Sum("amount", filter=IS_PLANNED), ZERO),
+    )

@@ -25,6 +25,7 @@ def allocation_list(request):
     allocations = AllocationFilter(
         request.GET, queryset=selectors.allocation_list(user=request.user)
     ).qs
+    years = selectors.funding_years(user=request.user)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -38,6 +39,8 @@ def allocation_list(request):
             "programs": Program.objects.all(),
             "sources": Source.choices,
             "statuses": AllocationStatus.choices,
+            "years": years,
+            "totals": selectors.allocation_totals(allocations=allocations),
             "can_plan": _can_plan(request.user),
         },
     )
