@@ -2,6 +2,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from core.models import Region
 from core.permissions import ReadOnlyRolesCannotWrite
+from facilities.models import Facility
 from funding import selectors, services
 from funding.filters import AllocationFilter, RenovationFilter
 from funding.models import Allocation, Program, Renovation
@@ -70,6 +71,8 @@ class AllocationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             fields["region"].queryset = Region.objects.visible_to(request.user)
+            # Another area's facility answers like a missing id, never with its name.
+            fields["facility"].queryset = Facility.objects.visible_to(request.user)
         return fields
 
     def create(self, validated_data):

@@ -122,7 +122,9 @@ def report_texts(client, upload) -> list[str]:
 @pytest.fixture
 def upload(users, elder, tree):
     visitor = VisitorFactory(name="崔巡访", region=tree["hc_village"])
-    far = ElderFactory(name="远方", village=tree["gz_village"], birth_date=datetime.date(1944, 7, 1))
+    far = ElderFactory(
+        name="远方", village=tree["gz_village"], birth_date=datetime.date(1944, 7, 1)
+    )
     rows = [
         row(elder, visitor, name="金顺子"),  # the name does not match the archive
         row(far, visitor),  # another county's person
@@ -243,9 +245,7 @@ def test_another_regions_facility_answers_like_a_missing_one(client, users, tree
     assert foreign.name not in out_of_scope[1]
 
 
-def test_a_number_archived_elsewhere_is_refused_without_its_area_and_logged(
-    client, users, tree
-):
+def test_a_number_archived_elsewhere_is_refused_without_its_area_and_logged(client, users, tree):
     far = ElderFactory(name="远方", village=tree["gz_village"])
     client.force_login(users[Role.COUNTY_OFFICER])
     response = client.post(
@@ -292,12 +292,16 @@ def test_an_out_of_scope_assignee_answers_like_a_missing_user(client, users, eld
         response = client.post(
             "/api/v1/referrals/",
             {"elder": elder.pk, "kind": "medical", "description": "x", "assignee": user_id},
+            # an error in another field must not tell the two apart either
             content_type="application/json",
         )
         return response.status_code, response.content.decode().replace(str(user_id), "ID")
 
     assert answer(stranger.pk) == answer(stranger.pk + 10_000)
     assert answer(stranger.pk)[0] == 400
+    # nor does an account of the next township (outside the caller's area)
+    neighbour = UserFactory(username="jx", role=Role.TOWNSHIP_STAFF, region=tree["hc_town2"])
+    assert answer(neighbour.pk) == answer(neighbour.pk + 10_000)
     referral = Referral.objects.create(elder=elder, kind="medical", due_date=BIRTH)
     patched = client.patch(
         f"/api/v1/referrals/{referral.pk}/",
@@ -310,8 +314,9 @@ def test_an_out_of_scope_assignee_answers_like_a_missing_user(client, users, eld
         content_type="application/json",
     )
     assert patched.status_code == missing.status_code == 400
-    assert patched.content.decode().replace(str(stranger.pk), "ID") == missing.content.decode(
-    ).replace(str(stranger.pk + 10_000), "ID")
+    assert patched.content.decode().replace(
+        str(stranger.pk), "ID"
+    ) == missing.content.decode().replace(str(stranger.pk + 10_000), "ID")
     # an assignee who works in the person's area is taken
     ok = client.post(
         "/api/v1/referrals/",
@@ -319,6 +324,7 @@ def test_an_out_of_scope_assignee_answers_like_a_missing_user(client, users, eld
             "elder": elder.pk,
             "kind": "medical",
             "description": "x",
+            "due_date": "2030-01-01",
             "assignee": users[Role.COUNTY_OFFICER].pk,
         },
         content_type="application/json",

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from psycopg.copy import QueuedLibpqWriter
 
 from core.models import Notification, Region, User
@@ -25,6 +26,7 @@ from visits import uploads
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import (
     DIMENSIONS,
+    AccessKind,
     Assessment,
     Elder,
     PersonalDataAccess,
@@ -38,6 +40,7 @@ from visits.models import (
     Visitor,
     VisitUpload,
 )
+from visits.personal_data import mask_id_number, policy_for, redact_id_numbers
 
 ARCHIVE_EDITORS = {
     Role.PROVINCIAL_ADMIN,
@@ -87,9 +90,19 @@ def _archive_fields_validate(elder: Elder) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+ARCHIVED_ELSEWHERE = gettext_lazy(
+    "This ID number cannot be archived here. If the person has moved into your area, ask the "
+    "provincial civil-affairs department (the portal administrator) to transfer the archive."
+)
+
+
 def elder_create(*, user, id_number: str, **fields) -> Elder:
-    """Archive an older person; birth date and sex come from the ID number."""
+    """Archive an older person; birth date and sex come from the ID number.
+
+    A number archived outside the user's area is refused without naming that area or the
+    person, and the attempt is written to the personal-data access log (outside the
+    transaction, so the refusal keeps it).
+    """
     try:
         parsed = parse_id_number(id_number, today=timezone.localdate())
     except InvalidIdNumber as error:
@@ -97,14 +110,18 @@ def elder_create(*, user, id_number: str, **fields) -> Elder:
     elder = Elder(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex, **fields)
     _ensure(user, ARCHIVE_EDITORS, elder.village)
     _archive_fields_validate(elder)
-    if Elder.objects.filter(id_number=parsed.number).exists():
-        raise ValidationError({"id_number": _("This person is already archived.")})
+    existing = Elder.objects.filter(id_number=parsed.number).select_related("village").first()
+    if existing is not None:
+        if user is None or scope_covers(user, existing.village):
+            raise ValidationError({"id_number": _("This person is already archived.")})
+        personal_data_log(user=user, elder=existing, kind=AccessKind.ARCHIVE_REFUSED)
+        raise ValidationError({"id_number": ARCHIVED_ELSEWHERE})
     elder.full_clean(exclude=["village", "institution", "assigned_visitor", "id_number"])
     try:
         with transaction.atomic():
             elder.save()
-    except IntegrityError:  # archived at the same moment by someone else
-        raise ValidationError({"id_number": _("This person is already archived.")}) from None
+    except IntegrityError:  # archived at the same moment by someone else, somewhere
+        raise ValidationError({"id_number": ARCHIVED_ELSEWHERE}) from None
     return elder
 
 
@@ -121,12 +138,50 @@ def elder_update(*, elder: Elder, user, **fields) -> Elder:
     return elder
 
 
+def personal_data_log(
+    *,
+    user,
+    kind: str,
+    elder: Elder | None = None,
+    id_number: str = "",
+    ip_address: str | None = None,
+) -> PersonalDataAccess:
+    """One row of the personal-data access log (who, when, whom, what, from where)."""
+    return PersonalDataAccess.objects.create(
+        user=user,
+        elder=elder,
+        kind=kind,
+        id_number_masked=mask_id_number(elder.id_number if elder else id_number),
+        ip_address=ip_address,
+    )
+
+
 def elder_reveal_id_number(*, user, elder: Elder, ip_address: str | None = None) -> str:
-    """The full ID number, only for a user whose scope covers the person; every view is logged."""
-    if not scope_covers(user, elder.village) or user.role == Role.PARTNER:
+    """The full ID number, only for a user the masking policy lets open the full view of this
+    person (their area, a role that works with people); every view is logged."""
+    if not policy_for(user).may_reveal(elder):
         raise PermissionDenied
-    PersonalDataAccess.objects.create(user=user, elder=elder, ip_address=ip_address)
+    personal_data_log(user=user, elder=elder, kind=AccessKind.DETAIL_VIEW, ip_address=ip_address)
     return elder.id_number
+
+
+def elder_search_by_id_number(*, user, queryset, id_number: str, ip_address: str | None = None):
+    """People of `queryset` (already scoped to the user) with exactly this ID number: a
+    complete, valid number or nobody. Each search is logged like a full-ID view, found or not.
+    """
+    try:
+        number = parse_id_number(id_number, today=timezone.localdate()).number
+    except InvalidIdNumber:
+        return queryset.none()
+    found = list(queryset.filter(id_number=number)[:1])
+    personal_data_log(
+        user=user,
+        kind=AccessKind.ID_SEARCH,
+        elder=found[0] if found else None,
+        id_number=number,
+        ip_address=ip_address,
+    )
+    return queryset.filter(pk__in=[elder.pk for elder in found])
 
 
 # --- Visits ------------------------------------------------------------------------------------
@@ -209,11 +264,16 @@ def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
             "dimensions": "、".join(str(DIMENSIONS[d]) for d in urgent),
         }
         notes = " ".join(getattr(visit, f"{d}_note") for d in urgent if getattr(visit, f"{d}_note"))
-        body = _("Visit of %(date)s by %(visitor)s. %(notes)s") % {
-            "date": visit.visited_on.isoformat(),
-            "visitor": visit.visitor.name,
-            "notes": notes or visit.notes,
-        }
+        # Free text typed by a visitor may quote an ID number: notifications and e-mails
+        # carry it masked (the masking policy).
+        body = redact_id_numbers(
+            _("Visit of %(date)s by %(visitor)s. %(notes)s")
+            % {
+                "date": visit.visited_on.isoformat(),
+                "visitor": visit.visitor.name,
+                "notes": notes or visit.notes,
+            }
+        )
         link = reverse("visits:elder-detail", args=[visit.elder_id])
         for officer in county_officers:
             notifications.append(Notification(user=officer, title=title, body=body, link=link))
@@ -447,7 +507,8 @@ def upload_create(*, user, uploaded_file) -> VisitUpload:
     upload = VisitUpload(
         uploader=user,
         region=user.region,
-        original_name=name[:255],
+        # Everyone who may read the upload sees its name: an ID number in it is kept masked.
+        original_name=redact_id_numbers(name)[:255],
         file_format=file_format,
         file_size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -498,7 +559,9 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
         outcome = _run_validation(upload, progress)
     except uploads.FileRejected as error:
         VisitUpload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.FAILED, message=str(error), finished_at=timezone.now()
+            status=UploadStatus.FAILED,
+            message=redact_id_numbers(str(error)),
+            finished_at=timezone.now(),
         )
         upload.refresh_from_db()
         return upload
@@ -599,7 +662,7 @@ def upload_import(*, upload_id: int) -> VisitUpload:
         VisitUpload.objects.filter(pk=upload.pk).update(
             status=UploadStatus.FAILED,
             message=_("The import stopped and nothing was imported; try again. (%(error)s)")
-            % {"error": str(error)[:200]},
+            % {"error": redact_id_numbers(str(error))[:200]},
         )
         raise
     upload.refresh_from_db()
