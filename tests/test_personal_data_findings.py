@@ -338,3 +338,39 @@ def test_csv_report_reads_back(client, users, upload):
     response = client.get(reverse("visits:upload-errors", args=[upload.pk]), {"format": "csv"})
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(lines) == 4 and lines[2][2] == upload.far.masked_id_number
+
+
+# --- Free text that quotes a number -----------------------------------------------------------
+
+
+def test_notes_quoting_a_number_go_out_masked(
+    client, users, elder, tree, mailoutbox, django_capture_on_commit_callbacks
+):
+    officer = users[Role.COUNTY_OFFICER]
+    officer.email = "hunchun@example.cn"
+    officer.save(update_fields=["email"])
+    visitor = VisitorFactory(region=tree["hc_village"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_record(
+            user=users[Role.TOWNSHIP_STAFF],
+            elder=elder,
+            visitor=visitor,
+            visited_on=datetime.date(2023, 6, 5),
+            method="in_person",
+            health="urgent",
+            health_note=f"身份证{elder.id_number}无人照料",
+            notes=f"核对 {elder.id_number}",
+        )
+    assert len(mailoutbox) == 1
+    assert (
+        elder.id_number not in mailoutbox[0].body and elder.masked_id_number in mailoutbox[0].body
+    )
+    client.force_login(officer)
+    for url in (
+        reverse("notifications"),
+        reverse("visits:referrals"),
+        "/api/v1/visits/",
+        "/api/v1/referrals/",
+    ):
+        body = client.get(url).content.decode()
+        assert elder.id_number not in body and elder.masked_id_number in body, url
