@@ -374,3 +374,26 @@ def test_notes_quoting_a_number_go_out_masked(
     ):
         body = client.get(url).content.decode()
         assert elder.id_number not in body and elder.masked_id_number in body, url
+
+
+def test_lists_do_not_change_on_an_80th_birthday(client, partner, tree):
+    """Advanced age in lists and the API counts at the month's end (as key elders are), so
+    reading them every day does not reveal the day a person turns 80."""
+    from django.utils import timezone
+
+    from visits.models import month_bounds
+
+    today = timezone.localdate()
+    month_end = month_bounds(today.year, today.month)[1]
+    turning = ElderFactory(
+        name="将满八十",
+        birth_date=month_end.replace(year=month_end.year - 80),
+        is_living_alone=False,
+    )
+    client.force_login(partner)
+    record = client.get(f"/api/v1/elders/{turning.pk}/").json()
+    assert "advanced_age" in record["categories"]
+    names = {
+        e["name"] for e in client.get("/api/v1/elders/?category=advanced_age").json()["results"]
+    }
+    assert names == {"将满八十"}
