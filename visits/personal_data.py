@@ -78,6 +78,7 @@ class PersonalDataPolicy:
     user: object
     full_view: bool  # may open the logged full-ID view of a person in their area
     contact: bool  # sees phone, household address, emergency contact
+    person_pages: bool  # may open a person's page at all (partner departments: API only)
 
     def may_reveal(self, elder) -> bool:
         """Whether the person's page shows this account the whole ID number (logged)."""
@@ -125,6 +126,11 @@ class PersonalDataPolicy:
 
 def policy_for(user) -> PersonalDataPolicy:
     if user is None or not getattr(user, "is_authenticated", False):
-        return PersonalDataPolicy(user=user, full_view=False, contact=False)
+        return PersonalDataPolicy(user=user, full_view=False, contact=False, person_pages=False)
     works_with_people = user.is_superuser or user.role in FULL_VIEW_ROLES
-    return PersonalDataPolicy(user=user, full_view=works_with_people, contact=works_with_people)
+    return PersonalDataPolicy(
+        user=user,
+        full_view=works_with_people,
+        contact=works_with_people,
+        person_pages=user.is_superuser or user.role != Role.PARTNER,
+    )

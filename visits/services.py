@@ -264,16 +264,13 @@ def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
             "dimensions": "、".join(str(DIMENSIONS[d]) for d in urgent),
         }
         notes = " ".join(getattr(visit, f"{d}_note") for d in urgent if getattr(visit, f"{d}_note"))
-        # Free text typed by a visitor may quote an ID number: notifications and e-mails
-        # carry it masked (the masking policy).
-        body = redact_id_numbers(
-            _("Visit of %(date)s by %(visitor)s. %(notes)s")
-            % {
-                "date": visit.visited_on.isoformat(),
-                "visitor": visit.visitor.name,
-                "notes": notes or visit.notes,
-            }
-        )
+        body = _("Visit of %(date)s by %(visitor)s. %(notes)s") % {
+            "date": visit.visited_on.isoformat(),
+            "visitor": visit.visitor.name,
+            # Free text typed by a visitor may quote an ID number: notifications and e-mails
+            # carry it masked (the masking policy).
+            "notes": redact_id_numbers(notes or visit.notes),
+        }
         link = reverse("visits:elder-detail", args=[visit.elder_id])
         for officer in county_officers:
             notifications.append(Notification(user=officer, title=title, body=body, link=link))

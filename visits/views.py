@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
-from core.roles import Role
 from core.selectors import region_choices
 from visits import selectors, services
 from visits.filters import ElderFilter
@@ -61,10 +60,10 @@ def elder_list(request):
 def elder_detail(request, pk):
     """The logged full-ID view for those the masking policy lets see it; a masked page for
     provincial leadership; partner departments read through the API only."""
-    if request.user.role == Role.PARTNER:
+    policy = policy_for(request.user)
+    if not policy.person_pages:
         raise PermissionDenied
     elder = selectors.elder_get(user=request.user, pk=pk)
-    policy = policy_for(request.user)
     full_id = None
     if policy.may_reveal(elder):
         full_id = services.elder_reveal_id_number(
