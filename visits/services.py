@@ -96,6 +96,23 @@ ARCHIVED_ELSEWHERE = gettext_lazy(
 )
 
 
+def archive_duplicate_problem(*, user, id_number: str) -> str | None:
+    """Why this (valid, normalised) number cannot be archived by this user, or None.
+
+    Archived in the user's area: "already archived". Archived anywhere else: it cannot be
+    archived here (ask for a transfer), naming neither the area nor the person, and the
+    attempt goes to the personal-data access log. Every check of a new archive's number
+    (form validation included) goes through here.
+    """
+    existing = Elder.objects.filter(id_number=id_number).select_related("village").first()
+    if existing is None:
+        return None
+    if user is None or scope_covers(user, existing.village):
+        return _("This person is already archived.")
+    personal_data_log(user=user, elder=existing, kind=AccessKind.ARCHIVE_REFUSED)
+    return ARCHIVED_ELSEWHERE
+
+
 def elder_create(*, user, id_number: str, **fields) -> Elder:
     """Archive an older person; birth date and sex come from the ID number.
 
@@ -110,12 +127,9 @@ def elder_create(*, user, id_number: str, **fields) -> Elder:
     elder = Elder(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex, **fields)
     _ensure(user, ARCHIVE_EDITORS, elder.village)
     _archive_fields_validate(elder)
-    existing = Elder.objects.filter(id_number=parsed.number).select_related("village").first()
-    if existing is not None:
-        if user is None or scope_covers(user, existing.village):
-            raise ValidationError({"id_number": _("This person is already archived.")})
-        personal_data_log(user=user, elder=existing, kind=AccessKind.ARCHIVE_REFUSED)
-        raise ValidationError({"id_number": ARCHIVED_ELSEWHERE})
+    duplicate = archive_duplicate_problem(user=user, id_number=parsed.number)
+    if duplicate:
+        raise ValidationError({"id_number": duplicate})
     elder.full_clean(exclude=["village", "institution", "assigned_visitor", "id_number"])
     try:
         with transaction.atomic():
