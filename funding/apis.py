@@ -6,6 +6,7 @@ from facilities.models import Facility
 from funding import selectors, services
 from funding.filters import AllocationFilter, RenovationFilter
 from funding.models import Allocation, Program, Renovation
+from visits.personal_data import redact_id_numbers
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -96,6 +97,12 @@ class RenovationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Renovation
         fields = ["id", "region", "household", "year", "items", "amount", "completed_on"]
+
+    def to_representation(self, instance):
+        """The household is free text: an ID number typed into it goes out masked."""
+        data = super().to_representation(instance)
+        data["household"] = redact_id_numbers(data["household"])
+        return data
 
 
 class RenovationViewSet(viewsets.ReadOnlyModelViewSet):

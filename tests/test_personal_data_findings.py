@@ -397,3 +397,20 @@ def test_lists_do_not_change_on_an_80th_birthday(client, partner, tree):
         e["name"] for e in client.get("/api/v1/elders/?category=advanced_age").json()["results"]
     }
     assert names == {"将满八十"}
+
+
+def test_a_renovation_household_quoting_a_number_goes_out_masked(client, users, elder, tree):
+    from funding.models import Renovation
+
+    Renovation.objects.create(
+        region=tree["hc_village"],
+        elder=elder,
+        household=f"朴老汉家 {elder.id_number}",
+        year=2023,
+        items="扶手",
+    )
+    partner = users[Role.PARTNER]
+    DatasetGrant.objects.create(user=partner, dataset="funding")
+    client.force_login(partner)
+    body = client.get("/api/v1/renovations/").content.decode()
+    assert elder.id_number not in body and elder.masked_id_number in body
