@@ -164,6 +164,19 @@ def test_the_uploader_sees_the_numbers_until_the_upload_ends(client, users, uplo
         assert far.id_number not in text and far.masked_id_number in text
 
 
+def test_once_confirmed_the_uploader_sees_them_masked(
+    client, users, upload, django_capture_on_commit_callbacks
+):
+    far = upload.far
+    with django_capture_on_commit_callbacks(execute=True):
+        services.upload_confirm(user=users[Role.COUNTY_OFFICER], upload=upload)
+    upload.refresh_from_db()
+    assert upload.status in (UploadStatus.IMPORTING, UploadStatus.DONE, UploadStatus.FAILED)
+    client.force_login(users[Role.COUNTY_OFFICER])
+    for text in report_texts(client, upload):
+        assert far.id_number not in text and far.masked_id_number in text
+
+
 def test_a_partner_of_another_county_sees_no_hunchun_number(client, users, elder, tree):
     officer = UserFactory(username="gzl", role=Role.COUNTY_OFFICER, region=tree["gongzhuling"])
     partner = UserFactory(username="gzl-partner", role=Role.PARTNER, region=tree["gongzhuling"])
