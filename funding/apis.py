@@ -2,9 +2,11 @@ from rest_framework import mixins, serializers, viewsets
 
 from core.models import Region
 from core.permissions import ReadOnlyRolesCannotWrite
+from facilities.models import Facility
 from funding import selectors, services
 from funding.filters import AllocationFilter, RenovationFilter
 from funding.models import Allocation, Program, Renovation
+from visits.personal_data import redact_id_numbers
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -70,6 +72,8 @@ class AllocationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             fields["region"].queryset = Region.objects.visible_to(request.user)
+            # Another area's facility answers like a missing id, never with its name.
+            fields["facility"].queryset = Facility.objects.visible_to(request.user)
         return fields
 
     def create(self, validated_data):
@@ -93,6 +97,12 @@ class RenovationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Renovation
         fields = ["id", "region", "household", "year", "items", "amount", "completed_on"]
+
+    def to_representation(self, instance):
+        """The household is free text: an ID number typed into it goes out masked."""
+        data = super().to_representation(instance)
+        data["household"] = redact_id_numbers(data["household"])
+        return data
 
 
 class RenovationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -47,6 +47,15 @@ NO_STATE_CHANGE = {
     "facilities.services.facility_effective_date_validate": "validation only",
     "facilities.services.capacity_changes": "compares a facility with its last capacity record",
     "visits.services.elder_validate": "validation only",
+    "visits.services.personal_data_log": (
+        "the personal-data access log itself (tests/test_personal_data_findings.py)"
+    ),
+    "visits.services.archive_duplicate_problem": (
+        "a check; a refusal is written to the personal-data access log"
+    ),
+    "visits.services.elder_search_by_id_number": (
+        "a read of personal data: logged in PersonalDataAccess"
+    ),
     "funding.services.allocation_validate": "validation only",
     "visits.services.visit_problems": "validation only",
     "visits.services.elder_reveal_id_number": (

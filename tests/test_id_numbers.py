@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from visits.idcard import InvalidIdNumber, check_character, mask_id_number, parse_id_number
+from visits.idcard import InvalidIdNumber, check_character, parse_id_number
+from visits.personal_data import mask_id_number
 
 TODAY = datetime.date(2026, 11, 1)
 
@@ -54,5 +55,7 @@ def test_a_mistyped_digit_is_caught_by_the_check_character():
             parse_id_number(typo, today=TODAY)
 
 
-def test_masking_shows_the_first_six_and_last_four():
-    assert mask_id_number("11010519491231002X") == "110105********002X"
+def test_masking_shows_the_address_code_and_the_check_character_only():
+    # The old mask (first 6, last 4) left the birth digits as the only hidden part: with the
+    # birth date shown beside it, it rebuilt the number (issue 9).
+    assert mask_id_number("11010519491231002X") == "110105***********X"

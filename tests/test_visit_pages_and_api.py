@@ -94,7 +94,9 @@ def test_api_writes_go_through_the_services(client, users, data, tree):
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["birth_date"] == "1940-03-05" and response.json()["sex"] == "M"
+    # the birth date itself stays off the API (masking policy): the year and sex are derived
+    assert response.json()["birth_year"] == 1940 and response.json()["sex"] == "M"
+    assert Elder.objects.get(pk=response.json()["id"]).birth_date == datetime.date(1940, 3, 5)
     elder_id = response.json()["id"]
     # a visit in the future is refused, an urgent one opens a referral
     payload = {

@@ -21,7 +21,8 @@ class VisitorAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class PersonalDataAccessAdmin(admin.ModelAdmin):
     """The access log is read, never edited."""
 
-    list_display = ("viewed_at", "user", "elder", "ip_address")
+    list_display = ("viewed_at", "kind", "user", "elder", "id_number_masked", "ip_address")
+    list_filter = ("kind",)
     list_select_related = ("user", "elder")
     search_fields = ("user__username", "elder__name")
 

@@ -1,23 +1,33 @@
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.models import Region
+from core.models import Region, User
 from core.permissions import ReadOnlyRolesCannotWrite
+from core.regions import ancestor_codes
+from core.roles import PROVINCE_WIDE_ROLES
+from core.scope import scope_covers, scope_for
 from visits import selectors, services
 from visits.filters import ElderFilter, ReferralFilter, VisitFilter
 from visits.models import Elder, Referral, Visit, Visitor, VisitUpload
+from visits.personal_data import policy_for, redact_id_numbers
 from visits.upload_views import error_report, upload_scope
 
 
 class ElderSerializer(serializers.ModelSerializer):
-    """Personal data masked: the full ID number is never sent over the API."""
+    """Personal data as the masking policy (visits/personal_data.py) lets the caller see it:
+    the ID number masked for everyone (the full number is never sent over the API), the birth
+    year instead of the birth date, phone and household address only to roles that work with
+    people."""
+
+    CONTACT_FIELDS = ("phone", "household_address")
 
     id_number = serializers.CharField(write_only=True)
-    id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
+    id_number_masked = serializers.SerializerMethodField()
+    birth_year = serializers.SerializerMethodField()
     village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     categories = serializers.SerializerMethodField()
 
@@ -29,7 +39,7 @@ class ElderSerializer(serializers.ModelSerializer):
             "id_number_masked",
             "name",
             "sex",
-            "birth_date",
+            "birth_year",
             "village",
             "household_address",
             "phone",
@@ -47,11 +57,29 @@ class ElderSerializer(serializers.ModelSerializer):
             "assigned_visitor",
             "archived_on",
         ]
-        read_only_fields = ["sex", "birth_date"]
+        read_only_fields = ["sex"]
         validators = []
 
+    @property
+    def policy(self):
+        request = self.context.get("request")
+        return policy_for(request.user if request else None)
+
+    def get_id_number_masked(self, elder) -> str:
+        return self.policy.id_number(elder)
+
+    def get_birth_year(self, elder) -> int:
+        return self.policy.birth_year(elder)
+
     def get_categories(self, elder) -> list[str]:
-        return [c.value for c in elder.categories_on(timezone.localdate())]
+        return [c.value for c in self.policy.categories(elder)]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.policy.contact:
+            for name in self.CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
     def get_fields(self):
         fields = super().get_fields()
@@ -105,6 +133,15 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = ["source", "created_at"]
         validators = []
 
+    FREE_TEXT = ("health_note", "finances_note", "safety_note", "needs_note", "notes")
+
+    def to_representation(self, instance):
+        """Free text may quote an ID number: it goes out masked (the masking policy)."""
+        data = super().to_representation(instance)
+        for name in self.FREE_TEXT:
+            data[name] = redact_id_numbers(data[name])
+        return data
+
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
@@ -128,6 +165,23 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.visit_list(user=self.request.user).order_by("-visited_on", "-id")
 
 
+def _assignable_users(user):
+    """Accounts that may be named as an assignee by this user: active, working in the user's
+    area or in an area above it. Any other id answers as if it did not exist."""
+    scope = scope_for(user)
+    active = User.objects.filter(is_active=True)
+    if scope.everything:
+        return active
+    if scope.nothing or user.region is None:
+        return active.none()
+    above = ancestor_codes(user.region.code, user.region.level, include_self=True)
+    return active.filter(
+        Q(region__code__startswith=scope.code_prefix)
+        | Q(region__code__in=above)
+        | Q(role__in=PROVINCE_WIDE_ROLES)
+    )
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
@@ -147,13 +201,32 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["dimension", "opened_at", "closed_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in ("description", "outcome"):
+            data[name] = redact_id_numbers(data[name])
+        return data
+
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
             fields["elder"].queryset = Elder.objects.visible_to(request.user)
             fields["visit"].queryset = Visit.objects.visible_to(request.user)
+            fields["assignee"].queryset = _assignable_users(request.user)
         return fields
+
+    def validate(self, attrs):
+        """An assignee who does not work in the person's area answers exactly like a user id
+        that does not exist: whether an account exists elsewhere is not the caller's business."""
+        assignee = attrs.get("assignee")
+        elder = attrs.get("elder") or getattr(self.instance, "elder", None)
+        if assignee is not None and (elder is None or not scope_covers(assignee, elder.village)):
+            field = self.fields["assignee"]
+            raise serializers.ValidationError(
+                {"assignee": [field.error_messages["does_not_exist"].format(pk_value=assignee.pk)]}
+            )
+        return attrs
 
     def create(self, validated_data):
         validated_data.pop("status", None)
@@ -243,4 +316,4 @@ class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def errors(self, request, pk=None):
         """The error report: row, column, value, message; ?format=csv or xlsx (default)."""
         file_format = "csv" if request.query_params.get("format") == "csv" else "xlsx"
-        return error_report(self.get_object(), file_format)
+        return error_report(request.user, self.get_object(), file_format)

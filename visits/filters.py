@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegionSubtreeFilter
+from visits import services
 from visits.models import (
     RECORDED_CATEGORIES,
     Category,
@@ -15,7 +16,11 @@ from visits.models import (
     Residence,
     Visit,
     eightieth_birthday_cutoff,
+    looks_like_id_number,
+    month_bounds,
 )
+
+ID_NUMBER_LENGTH = 18
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -52,7 +57,9 @@ class ElderFilter(django_filters.FilterSet):
     )
     month = KeyElderMonthFilter(label=_("Key elders of a month (YYYY-MM)"))
     residence = django_filters.ChoiceFilter(choices=Residence.choices, label=_("residence"))
-    q = django_filters.CharFilter(method="filter_search", label=_("Name or last ID digits"))
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("Name, or the complete ID number")
+    )
 
     class Meta:
         model = Elder
@@ -60,13 +67,26 @@ class ElderFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         if value == Category.ADVANCED_AGE:
-            return queryset.filter(birth_date__lte=eightieth_birthday_cutoff(timezone.localdate()))
+            # 80 by the end of this month, as key elders are counted: a list that changed on
+            # the day would give birthdays away (the masking policy).
+            today = timezone.localdate()
+            month_end = month_bounds(today.year, today.month)[1]
+            return queryset.filter(birth_date__lte=eightieth_birthday_cutoff(month_end))
         if value in {c.value for c in RECORDED_CATEGORIES}:
             return queryset.filter(**{f"is_{value}": True})
         return queryset
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        """A name, or a complete valid ID number (found or not, the search is logged)."""
+        text = (value or "").strip()
+        if len(text) == ID_NUMBER_LENGTH and looks_like_id_number(text) and self.request:
+            return services.elder_search_by_id_number(
+                user=self.request.user,
+                queryset=queryset,
+                id_number=text,
+                ip_address=self.request.META.get("REMOTE_ADDR"),
+            )
+        return queryset.search(text)
 
 
 class VisitFilter(django_filters.FilterSet):

@@ -50,6 +50,7 @@ class ElderForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["village"].queryset = (
             Region.objects.visible_to(user).filter(level=RegionLevel.VILLAGE).order_by("code")
         )
@@ -64,7 +65,7 @@ class ElderForm(ServiceModelForm):
     def service_validate(self, probe) -> None:
         from visits.services import elder_validate
 
-        elder_validate(probe)
+        elder_validate(probe, user=self.user)
 
 
 class AssessmentWidget(forms.RadioSelect):

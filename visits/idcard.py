@@ -99,13 +99,6 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
     return IdNumber(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
 
 
-def mask_id_number(number: str) -> str:
-    """First 6 and last 4 characters shown: enough to tell people apart, not to misuse."""
-    if not number:
-        return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 def make_id_number(address_code: str, birth: datetime.date, sequence: int) -> str:
     """A structurally valid number (for demo data and tests)."""
     first17 = f"{address_code}{birth:%Y%m%d}{sequence:03d}"

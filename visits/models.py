@@ -13,7 +13,7 @@ from core.roles import Dataset
 from core.scope import ScopedQuerySet
 from facilities.choices import SixHelps
 from facilities.models import Facility
-from visits.idcard import mask_id_number
+from visits.personal_data import mask_id_number
 
 ADVANCED_AGE = 80
 
@@ -60,6 +60,11 @@ def eightieth_birthday_cutoff(on: datetime.date) -> datetime.date:
         return on.replace(year=on.year - ADVANCED_AGE, day=28)
 
 
+def looks_like_id_number(text: str) -> bool:
+    """Digits (with a trailing X): a search by ID number, whole or in part."""
+    return text.rstrip("Xx").isdigit()
+
+
 class ElderQuerySet(ScopedQuerySet):
     region_lookup = "village"
     dataset = Dataset.VISITS
@@ -81,12 +86,13 @@ class ElderQuerySet(ScopedQuerySet):
         return self.filter(any_category, at_home | left_during, archived_on__lte=end)
 
     def search(self, text: str):
-        """By name, or by the last digits of the ID number."""
+        """By name. Digits find nobody here: a search by ID number takes the complete number
+        and is logged (`visits.services.elder_search_by_id_number`), never a fragment."""
         text = (text or "").strip()
         if not text:
             return self
-        if text.rstrip("Xx").isdigit() and len(text) <= 18:
-            return self.filter(id_number__endswith=text.upper())
+        if looks_like_id_number(text):
+            return self.none()
         return self.filter(name__icontains=text)
 
 
@@ -162,6 +168,7 @@ class Elder(models.Model):
 
     @property
     def masked_id_number(self) -> str:
+        """The ID number as everyone but the logged full-ID view shows it."""
         return mask_id_number(self.id_number)
 
     def age_on(self, on: datetime.date) -> int:
@@ -423,8 +430,17 @@ class Referral(models.Model):
         return reverse("visits:referral-update", args=[self.pk])
 
 
+class AccessKind(models.TextChoices):
+    DETAIL_VIEW = "detail_view", _("Full ID number viewed")
+    ID_SEARCH = "id_search", _("Search by ID number")
+    ARCHIVE_REFUSED = "archive_refused", _("Archive refused: number archived elsewhere")
+
+
 class PersonalDataAccess(models.Model):
-    """Who saw a full ID number, when, and whose (个人信息查阅记录)."""
+    """Who saw (or searched for) a full ID number, when, and whose (个人信息查阅记录).
+
+    A search for a number nobody in the caller's area has is logged too, without a person.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -433,8 +449,17 @@ class PersonalDataAccess(models.Model):
         related_name="+",
     )
     elder = models.ForeignKey(
-        Elder, verbose_name=_("older person"), on_delete=models.CASCADE, related_name="+"
+        Elder,
+        verbose_name=_("older person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AccessKind.choices, default=AccessKind.DETAIL_VIEW
+    )
+    id_number_masked = models.CharField(_("ID number (masked)"), max_length=18, blank=True)
     viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -444,7 +469,7 @@ class PersonalDataAccess(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"{self.user} → {self.elder}"
+        return f"{self.user} → {self.elder or self.id_number_masked}"
 
 
 class UploadStatus(models.TextChoices):

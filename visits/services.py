@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from psycopg.copy import QueuedLibpqWriter
 
 from core import audit
@@ -30,6 +30,7 @@ from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import (
     DIMENSION_MSGIDS,
     DIMENSIONS,
+    AccessKind,
     Assessment,
     Elder,
     PersonalDataAccess,
@@ -43,6 +44,7 @@ from visits.models import (
     Visitor,
     VisitUpload,
 )
+from visits.personal_data import mask_id_number, policy_for, redact_id_numbers
 from visits.rules import urgent_note_message, urgent_without_note
 
 ARCHIVE_EDITORS = {
@@ -93,7 +95,30 @@ def _archive_fields_validate(elder: Elder) -> None:
         raise ValidationError(errors)
 
 
-def elder_validate(elder: Elder) -> None:
+ARCHIVED_ELSEWHERE = gettext_lazy(
+    "This ID number cannot be archived here. If the person has moved into your area, ask the "
+    "provincial civil-affairs department (the portal administrator) to transfer the archive."
+)
+
+
+def archive_duplicate_problem(*, user, id_number: str) -> str | None:
+    """Why this (valid, normalised) number cannot be archived by this user, or None.
+
+    Archived in the user's area: "already archived". Archived anywhere else: it cannot be
+    archived here (ask for a transfer), naming neither the area nor the person, and the
+    attempt goes to the personal-data access log. Every check of a new archive's number
+    (form validation included) goes through here.
+    """
+    existing = Elder.objects.filter(id_number=id_number).select_related("village").first()
+    if existing is None:
+        return None
+    if user is None or scope_covers(user, existing.village):
+        return _("This person is already archived.")
+    personal_data_log(user=user, elder=existing, kind=AccessKind.ARCHIVE_REFUSED)
+    return ARCHIVED_ELSEWHERE
+
+
+def elder_validate(elder: Elder, *, user=None) -> None:
     """The archive rules for a new or changed archive, all reported at once (forms use it to
     show every problem in one answer; no writes)."""
     errors: dict[str, list[str]] = {}
@@ -103,8 +128,9 @@ def elder_validate(elder: Elder) -> None:
         except InvalidIdNumber as error:
             errors["id_number"] = [str(error)]
         else:
-            if Elder.objects.filter(id_number=parsed.number).exists():
-                errors["id_number"] = [_("This person is already archived.")]
+            duplicate = archive_duplicate_problem(user=user, id_number=parsed.number)
+            if duplicate:
+                errors["id_number"] = [duplicate]
     try:
         _archive_fields_validate(elder)
     except ValidationError as error:
@@ -114,9 +140,13 @@ def elder_validate(elder: Elder) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def elder_create(*, user, id_number: str, **fields) -> Elder:
-    """Archive an older person; birth date and sex come from the ID number."""
+    """Archive an older person; birth date and sex come from the ID number.
+
+    A number archived outside the user's area is refused without naming that area or the
+    person, and the attempt is written to the personal-data access log (outside the
+    transaction, so the refusal keeps it).
+    """
     try:
         parsed = parse_id_number(id_number, today=timezone.localdate())
     except InvalidIdNumber as error:
@@ -124,15 +154,16 @@ def elder_create(*, user, id_number: str, **fields) -> Elder:
     elder = Elder(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex, **fields)
     _ensure(user, ARCHIVE_EDITORS, elder.village)
     _archive_fields_validate(elder)
-    if Elder.objects.filter(id_number=parsed.number).exists():
-        raise ValidationError({"id_number": _("This person is already archived.")})
+    duplicate = archive_duplicate_problem(user=user, id_number=parsed.number)
+    if duplicate:
+        raise ValidationError({"id_number": duplicate})
     elder.full_clean(exclude=["village", "institution", "assigned_visitor", "id_number"])
     try:
         with transaction.atomic():
             elder.save()
-    except IntegrityError:  # archived at the same moment by someone else
-        raise ValidationError({"id_number": _("This person is already archived.")}) from None
-    audit_record(actor=user, action="create", obj=elder, after=audit_snapshot(elder))
+            audit_record(actor=user, action="create", obj=elder, after=audit_snapshot(elder))
+    except IntegrityError:  # archived at the same moment by someone else, somewhere
+        raise ValidationError({"id_number": ARCHIVED_ELSEWHERE}) from None
     return elder
 
 
@@ -152,15 +183,53 @@ def elder_update(*, elder: Elder, user, **fields) -> Elder:
     return elder
 
 
+def personal_data_log(
+    *,
+    user,
+    kind: str,
+    elder: Elder | None = None,
+    id_number: str = "",
+    ip_address: str | None = None,
+) -> PersonalDataAccess:
+    """One row of the personal-data access log (who, when, whom, what, from where)."""
+    return PersonalDataAccess.objects.create(
+        user=user,
+        elder=elder,
+        kind=kind,
+        id_number_masked=mask_id_number(elder.id_number if elder else id_number),
+        ip_address=ip_address,
+    )
+
+
 def elder_reveal_id_number(*, user, elder: Elder, ip_address: str | None = None) -> str:
-    """The full ID number, only for a user whose scope covers the person; every view is logged
-    (in the personal-data access log, with the client address of the current request)."""
-    if not scope_covers(user, elder.village) or user.role == Role.PARTNER:
+    """The full ID number, only for a user the masking policy lets open the full view of this
+    person (their area, a role that works with people); every view is logged, with the client
+    address of the current request."""
+    if not policy_for(user).may_reveal(elder):
         raise PermissionDenied
     if ip_address is None:
         ip_address = audit.current().client_address
-    PersonalDataAccess.objects.create(user=user, elder=elder, ip_address=ip_address)
+    personal_data_log(user=user, elder=elder, kind=AccessKind.DETAIL_VIEW, ip_address=ip_address)
     return elder.id_number
+
+
+def elder_search_by_id_number(*, user, queryset, id_number: str, ip_address: str | None = None):
+    """People of `queryset` (already scoped to the user) with exactly this ID number: a
+    complete, valid number or nobody. Each search is logged like a full-ID view, found or not.
+    """
+    try:
+        number = parse_id_number(id_number, today=timezone.localdate()).number
+    except InvalidIdNumber:
+        return queryset.none()
+    found = list(queryset.filter(id_number=number)[:1])
+    personal_data_log(
+        user=user,
+        kind=AccessKind.ID_SEARCH,
+        elder=found[0] if found else None,
+        id_number=number,
+        ip_address=ip_address,
+    )
+    return queryset.filter(pk__in=[elder.pk for elder in found])
 
 
 # --- Visits ------------------------------------------------------------------------------------
@@ -248,7 +317,9 @@ def _open_urgent_referrals(visits: list[Visit], user) -> list[Referral]:
             gettext_noop("Visit of %(date)s by %(visitor)s. %(notes)s"),
             date=visit.visited_on.isoformat(),
             visitor=visit.visitor.name,
-            notes=notes or visit.notes,
+            # Free text typed by a visitor may quote an ID number: notifications and e-mails
+            # carry it masked (the masking policy).
+            notes=redact_id_numbers(notes or visit.notes),
         )
         title, body = str(title_text), str(body_text)
         link = reverse("visits:elder-detail", args=[visit.elder_id])
@@ -526,7 +597,8 @@ def upload_create(*, user, uploaded_file) -> VisitUpload:
     upload = VisitUpload(
         uploader=user,
         region=user.region,
-        original_name=name[:255],
+        # Everyone who may read the upload sees its name: an ID number in it is kept masked.
+        original_name=redact_id_numbers(name)[:255],
         file_format=file_format,
         file_size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -587,14 +659,19 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
     except uploads.FileRejected as error:
         with transaction.atomic():
             VisitUpload.objects.filter(pk=upload.pk).update(
-                status=UploadStatus.FAILED, message=str(error), finished_at=timezone.now()
+                status=UploadStatus.FAILED,
+                message=redact_id_numbers(str(error)),
+                finished_at=timezone.now(),
             )
             audit_record(
                 actor=upload.uploader,
                 action="validate",
                 obj=upload,
                 before={"status": upload.status},
-                after={"status": UploadStatus.FAILED, "message": str(error)[:300]},
+                after={
+                    "status": UploadStatus.FAILED,
+                    "message": redact_id_numbers(str(error))[:300],
+                },
             )
         upload.refresh_from_db()
         return upload
@@ -730,7 +807,7 @@ def upload_import(*, upload_id: int, actor_id: int | None = None) -> VisitUpload
             )
     except Exception as error:
         message = _("The import stopped and nothing was imported; try again. (%(error)s)") % {
-            "error": str(error)[:200]
+            "error": redact_id_numbers(str(error))[:200]
         }
         with transaction.atomic():
             VisitUpload.objects.filter(pk=upload.pk).update(

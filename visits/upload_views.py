@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from core.exports import tabular_response
 from visits import services
 from visits.models import VisitUpload
+from visits.personal_data import policy_for
 from visits.uploads import COLUMNS
 
 EXAMPLE_ROW = {
@@ -136,7 +137,15 @@ def upload_detail(request, pk):
         {
             "section": "visits",
             "upload": upload,
-            "errors": upload.row_errors.all()[:20] if upload.validated_at else [],
+            "errors": list(
+                masked_errors(
+                    request.user,
+                    upload,
+                    upload.row_errors.values_list("row", "column", "value", "message")[:20],
+                )
+            )
+            if upload.validated_at
+            else [],
         },
     )
 
@@ -156,11 +165,20 @@ def upload_action(request, pk, action):
     return redirect("visits:upload-detail", pk=pk)
 
 
-def error_report(upload, file_format):
+def masked_errors(user, upload, errors):
+    """Row errors as the masking policy lets this user read them: the uploaded ID numbers
+    whole only for the officer who uploaded the file, and only until the upload ends."""
+    policy = policy_for(user)
+    for row, column, value, message in errors:
+        value, message = policy.upload_error(upload, column, value, message)
+        yield row, column, value, message
+
+
+def error_report(user, upload, file_format):
     headers = [_("Row"), _("Column"), _("Value"), _("Message")]
     rows = upload.row_errors.order_by("row", "id").values_list("row", "column", "value", "message")
     return tabular_response(
-        rows=rows.iterator(chunk_size=5000),
+        rows=masked_errors(user, upload, rows.iterator(chunk_size=5000)),
         headers=headers,
         filename=f"upload-{upload.pk}-errors",
         file_format=file_format,
@@ -171,4 +189,4 @@ def error_report(upload, file_format):
 def upload_errors(request, pk):
     upload = get_object_or_404(upload_scope(request.user), pk=pk)
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    return error_report(upload, file_format)
+    return error_report(request.user, upload, file_format)

@@ -15,6 +15,7 @@ from visits import selectors, services
 from visits.filters import ElderFilter, ReferralBoardFilter
 from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
 from visits.models import DIMENSIONS, Category, ReferralKind
+from visits.personal_data import policy_for
 
 PAGE_SIZE = 25
 
@@ -31,8 +32,13 @@ def _areas(user):
 @login_required
 def elder_list(request):
     # The same filters as /api/v1/elders/: name or ID digits, area, category.
-    elders = ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user)).qs
+    elders = ElderFilter(
+        request.GET, queryset=selectors.elder_list(user=request.user), request=request
+    ).qs
     page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policy_for(request.user)
+    for elder in page:
+        elder.shown_categories = policy.categories(elder)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -45,6 +51,7 @@ def elder_list(request):
             "areas": _areas(request.user),
             "categories": Category.choices,
             "today": timezone.localdate(),
+            "policy": policy,
             "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
         },
     )
@@ -52,10 +59,17 @@ def elder_list(request):
 
 @login_required
 def elder_detail(request, pk):
+    """The logged full-ID view for those the masking policy lets see it; a masked page for
+    provincial leadership; partner departments read through the API only."""
+    policy = policy_for(request.user)
+    if not policy.person_pages:
+        raise PermissionDenied
     elder = selectors.elder_get(user=request.user, pk=pk)
-    full_id = services.elder_reveal_id_number(
-        user=request.user, elder=elder, ip_address=client_address(request)
-    )
+    full_id = None
+    if policy.may_reveal(elder):
+        full_id = services.elder_reveal_id_number(
+            user=request.user, elder=elder, ip_address=client_address(request)
+        )
     today = timezone.localdate()
     return render(
         request,
@@ -63,9 +77,10 @@ def elder_detail(request, pk):
         {
             "section": "visits",
             "elder": elder,
+            "policy": policy,
             "full_id_number": full_id,
-            "age": elder.age_on(today),
-            "categories": elder.categories_on(today),
+            "age": elder.age_on(today) if full_id else None,
+            "categories": elder.categories_on(today) if full_id else policy.categories(elder),
             "timeline": selectors.elder_timeline(elder=elder),
             "dimensions": DIMENSIONS,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
@@ -232,6 +247,7 @@ def work_list(request):
             "query": query.urlencode(),
             "areas": _areas(request.user),
             "today": today,
+            "policy": policy_for(request.user),
             "can_record": _can(request.user, services.VISIT_RECORDERS),
         },
     )

@@ -1,5 +1,7 @@
 from django import template
 
+from visits.personal_data import redact_id_numbers
+
 register = template.Library()
 
 ASSESSMENT_CSS = {
@@ -12,3 +14,9 @@ ASSESSMENT_CSS = {
 @register.filter
 def assessment_css(value: str) -> str:
     return ASSESSMENT_CSS.get(value, "text-bg-secondary")
+
+
+@register.filter
+def redact_ids(value) -> str:
+    """Free text (notes, descriptions) with any ID number quoted in it masked."""
+    return redact_id_numbers(str(value or ""))
