@@ -49,3 +49,41 @@ def test_an_urgent_notification_reads_in_english_for_an_english_reader(client, u
     client.cookies["django_language"] = "zh-hans"
     html = client.get(reverse("notifications")).content.decode()
     assert "紧急：金老太" in html
+
+
+def test_upload_problems_read_in_the_readers_language(
+    client, users, tree, django_capture_on_commit_callbacks
+):
+    from tests.upload_files import csv_bytes, row, upload_file
+    from visits.services import upload_create
+
+    elder = ElderFactory(name="金老太")
+    visitor = VisitorFactory(name="崔巡访", region=tree["hc_village"])
+    data = csv_bytes(
+        [row(elder, visitor, date="2099-01-01"), row(elder, visitor, name="错名", method="骑马")]
+    )
+    officer = users[Role.COUNTY_OFFICER]
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        upload = upload_create(user=officer, uploaded_file=upload_file(data, "log.csv"))
+    stored = set(upload.row_errors.values_list("message", flat=True))
+    assert "巡访日期不能晚于今天。" in stored  # written in Chinese
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/visits/uploads/{upload.pk}/errors/?format=csv").content.decode()
+    assert "A visit cannot be dated in the future." in english
+    assert "骑马 is not one of 入户 / 电话 / 视频" in english
+    assert "the archive of this ID number is 金老太" in english
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(f"/visits/uploads/{upload.pk}/errors/?format=csv").content.decode()
+    assert "A visit cannot be dated" not in chinese
+
+
+def test_id_number_errors_render_when_read():
+    from visits.idcard import InvalidIdNumber, parse_id_number
+
+    with pytest.raises(InvalidIdNumber) as caught:
+        parse_id_number("12345")
+    with translation.override("en"):
+        assert str(caught.value) == "an ID number has 18 characters (this one has 5)"
+    with translation.override("zh-hans"):
+        assert "18" in str(caught.value) and "an ID number" not in str(caught.value)

@@ -33,6 +33,11 @@ def birth_formats(birth: datetime.date) -> list[str]:
     ]
 
 
+def wrong_check_character(number: str) -> str:
+    """The same number with a check character that is certainly wrong."""
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
 @pytest.fixture
 def elder(tree):
     return ElderFactory(name="朴老汉", birth_date=BIRTH, phone="13812345678")
@@ -128,7 +133,9 @@ def upload(users, elder, tree):
     rows = [
         row(elder, visitor, name="金顺子"),  # the name does not match the archive
         row(far, visitor),  # another county's person
-        row(elder, visitor, id_number=elder.id_number[:17] + "0"),  # bad check character
+        row(
+            elder, visitor, id_number=wrong_check_character(elder.id_number)
+        ),  # bad check character
     ]
     made = services.upload_create(
         user=users[Role.COUNTY_OFFICER], uploaded_file=upload_file(csv_bytes(rows), "log.csv")

@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from core.models import DatasetGrant
 from core.roles import Role
 from tests.factories import UserFactory, VisitorFactory
+from tests.test_personal_data_findings import wrong_check_character
 from tests.upload_files import csv_bytes, row, upload_file
 from visits import services
 from visits.idcard import CHECK_CHARACTERS, WEIGHTS, make_id_number
@@ -196,7 +197,7 @@ def make_upload(user, elders, visitor):
         rows += [
             row(elder, visitor, date="2023-06-06"),
             row(elder, visitor, name="别人"),
-            row(elder, visitor, id_number=elder.id_number[:17] + "0"),
+            row(elder, visitor, id_number=wrong_check_character(elder.id_number)),
             row(elder, visitor, id_number=elder.id_number[:17]),
         ]
     upload = services.upload_create(

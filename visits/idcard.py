@@ -8,7 +8,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core.deferred import DeferredText as T
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -72,29 +74,37 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
     number = (value or "").strip().upper()
     if len(number) != 18:
         raise InvalidIdNumber(
-            _("an ID number has 18 characters (this one has %(n)s)") % {"n": len(number)}
+            T(gettext_noop("an ID number has 18 characters (this one has %(n)s)"), n=len(number))
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidIdNumber(_("an ID number is 17 digits followed by a digit or X"))
+        raise InvalidIdNumber(T(gettext_noop("an ID number is 17 digits followed by a digit or X")))
     if number[:2] not in PROVINCE_PREFIXES:
         raise InvalidIdNumber(
-            _("the address code %(code)s is not a Chinese province") % {"code": number[:6]}
+            T(
+                gettext_noop("the address code %(code)s is not a Chinese province"),
+                code=number[:6],
+            )
         )
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise InvalidIdNumber(
-            _("the birth date %(date)s does not exist") % {"date": number[6:14]}
+            T(gettext_noop("the birth date %(date)s does not exist"), date=number[6:14])
         ) from None
     if not EARLIEST_BIRTH <= birth <= (today or timezone.localdate()):
         raise InvalidIdNumber(
-            _("the birth date %(date)s is not plausible") % {"date": birth.isoformat()}
+            T(gettext_noop("the birth date %(date)s is not plausible"), date=birth.isoformat())
         )
     expected = check_character(number[:17])
     if number[17] != expected:
         raise InvalidIdNumber(
-            _("the check character is %(given)s but should be %(expected)s (mistyped digit?)")
-            % {"given": number[17], "expected": expected}
+            T(
+                gettext_noop(
+                    "the check character is %(given)s but should be %(expected)s (mistyped digit?)"
+                ),
+                given=number[17],
+                expected=expected,
+            )
         )
     return IdNumber(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
 

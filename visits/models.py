@@ -551,6 +551,8 @@ class UploadRowError(models.Model):
     column = models.CharField(_("column"), max_length=50)
     value = models.CharField(_("value"), max_length=300, blank=True)
     message = models.CharField(_("message"), max_length=300)
+    # The message untranslated (core.deferred): rendered in the reader's language.
+    message_spec = models.JSONField(_("message (untranslated)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("row error")

@@ -1,13 +1,14 @@
 """Visit rules that need no database, shared by the form, the API (through the service), the
 upload validator and the offline phone form's server-side check: one definition, one message."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 URGENT = "urgent"
+URGENT_NOTE_MSGID = gettext_noop("Say what is urgent.")
 
 
 def urgent_note_message() -> str:
-    return _("Say what is urgent.")
+    return gettext(URGENT_NOTE_MSGID)
 
 
 def urgent_without_note(

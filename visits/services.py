@@ -684,7 +684,8 @@ def upload_validate(*, upload_id: int) -> VisitUpload:
                     row=p.row,
                     column=p.column[:50],
                     value=p.value[:300],
-                    message=p.message[:300],
+                    message=str(p.message)[:300],
+                    message_spec=getattr(p.message, "spec", None),
                 )
                 for p in outcome.problems
             ],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.deferred import render as render_deferred
 from core.exports import tabular_response
 from visits import services
 from visits.models import VisitUpload
@@ -141,7 +142,7 @@ def upload_detail(request, pk):
                 masked_errors(
                     request.user,
                     upload,
-                    upload.row_errors.values_list("row", "column", "value", "message")[:20],
+                    upload.row_errors.values_list(*ERROR_FIELDS)[:20],
                 )
             )
             if upload.validated_at
@@ -165,18 +166,22 @@ def upload_action(request, pk, action):
     return redirect("visits:upload-detail", pk=pk)
 
 
+ERROR_FIELDS = ("row", "column", "value", "message", "message_spec")
+
+
 def masked_errors(user, upload, errors):
     """Row errors as the masking policy lets this user read them: the uploaded ID numbers
     whole only for the officer who uploaded the file, and only until the upload ends."""
     policy = policy_for(user)
-    for row, column, value, message in errors:
+    for row, column, value, message, spec in errors:
+        message = render_deferred(spec, message)  # in the reader's language
         value, message = policy.upload_error(upload, column, value, message)
         yield row, column, value, message
 
 
 def error_report(user, upload, file_format):
     headers = [_("Row"), _("Column"), _("Value"), _("Message")]
-    rows = upload.row_errors.order_by("row", "id").values_list("row", "column", "value", "message")
+    rows = upload.row_errors.order_by("row", "id").values_list(*ERROR_FIELDS)
     return tabular_response(
         rows=masked_errors(user, upload, rows.iterator(chunk_size=5000)),
         headers=headers,

@@ -17,12 +17,14 @@ from operator import itemgetter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.deferred import DeferredText as T
 from core.models import Region
 from core.text import decode_spreadsheet_text
 from visits.idcard import InvalidIdNumber, parse_id_number
 from visits.models import DIMENSIONS, Elder, Residence, Visitor
-from visits.rules import urgent_note_message, urgent_without_note
+from visits.rules import URGENT_NOTE_MSGID, urgent_without_note
 
 # Columns: key -> (Chinese header, English header, required)
 COLUMNS = {
@@ -352,6 +354,9 @@ DIMENSION_POSITIONS = [(name, ORDER.index(name)) for name in DIMENSIONS]
 REQUIRED_POSITIONS = [ORDER.index(key) for key in REQUIRED]
 
 
+NOT_ONE_OF = gettext_noop("%(value)s is not one of %(allowed)s")
+
+
 def _judge_visitor(visitors_by_name, name, phone, elder) -> tuple[int | None, str]:
     named = visitors_by_name.get(name) or []
     candidates = named
@@ -362,36 +367,33 @@ def _judge_visitor(visitors_by_name, name, phone, elder) -> tuple[int | None, st
     if len(candidates) == 1:
         return candidates[0][0], ""
     if len(candidates) > 1:
-        return None, _("several visitors have this name: give the visitor's phone")
+        return None, T(gettext_noop("several visitors have this name: give the visitor's phone"))
     if named:
-        return None, _("this visitor does not work in %(village)s") % {
-            "village": elder[4] if elder else "-"
-        }
-    return None, _("no visitor of this name in your area")
+        return None, T(
+            gettext_noop("this visitor does not work in %(village)s"),
+            village=elder[4] if elder else "-",
+        )
+    return None, T(gettext_noop("no visitor of this name in your area"))
 
 
 def _judge_values(key) -> tuple:
     """Method and the four assessments of a row, and the problems with them."""
-    invalid = _("%(value)s is not one of %(allowed)s")
+    invalid = NOT_ONE_OF
     problems = []
     method = METHODS.get(key[0]) or METHODS.get(key[0].lower())
     if method is None:
-        problems.append(
-            (METHOD, key[0], invalid % {"value": key[0], "allowed": "入户 / 电话 / 视频"})
-        )
+        problems.append((METHOD, key[0], T(invalid, value=key[0], allowed="入户 / 电话 / 视频")))
     assessed = []
     for index, text in zip((HEALTH, FINANCES, SAFETY, NEEDS), key[1:], strict=True):
         value = ASSESSMENTS.get(text) or ASSESSMENTS.get(text.lower())
         if value is None:
-            problems.append(
-                (index, text, invalid % {"value": text, "allowed": "正常 / 关注 / 紧急"})
-            )
+            problems.append((index, text, T(invalid, value=text, allowed="正常 / 关注 / 紧急")))
         assessed.append(value)
     return (method, *assessed, problems)
 
 
 def _judge_helps(text: str) -> tuple[list[str], list]:
-    invalid = _("%(value)s is not one of %(allowed)s")
+    invalid = NOT_ONE_OF
     helps, problems = [], []
     for part in HELP_SEPARATORS.split(text):
         if not part:
@@ -399,7 +401,7 @@ def _judge_helps(text: str) -> tuple[list[str], list]:
         code = HELPS.get(part) or HELPS.get(part.lower())
         if code is None:
             problems.append(
-                (HELP, part, invalid % {"value": part, "allowed": "助洁 助餐 助浴 助医 助行 助急"})
+                (HELP, part, T(invalid, value=part, allowed="助洁 助餐 助浴 助医 助行 助急"))
             )
         elif code not in helps:
             helps.append(code)
@@ -470,8 +472,8 @@ def validate_rows(
     visitor_cache: dict = {}
     values_cache: dict = {}
     helps_cache: dict = {}
-    required_message = _("this column is required")
-    urgent_message = urgent_note_message()
+    required_message = T(gettext_noop("this column is required"))
+    urgent_message = T(URGENT_NOTE_MSGID)
     problems = outcome.problems
     for position, (number, texts, complete, date_cell) in enumerate(staged, start=1):
         found = []
@@ -488,7 +490,12 @@ def validate_rows(
                 (
                     ID,
                     id_text,
-                    _("Excel stored the ID as a number and lost digits: format the column as text"),
+                    T(
+                        gettext_noop(
+                            "Excel stored the ID as a number and lost digits: "
+                            "format the column as text"
+                        )
+                    ),
                 )
             )
         else:
@@ -500,17 +507,26 @@ def validate_rows(
                     parsed = error
                 parsed_ids[id_text] = parsed
             if parsed.__class__ is InvalidIdNumber:
-                found.append((ID, id_text, str(parsed)))
+                found.append((ID, id_text, parsed.args[0]))
             else:
                 elder = elders.get(id_text)
                 if elder is None:
-                    found.append((ID, id_text, _("no archive with this ID number in your area")))
+                    found.append(
+                        (
+                            ID,
+                            id_text,
+                            T(gettext_noop("no archive with this ID number in your area")),
+                        )
+                    )
                 elif elder[1] != texts[NAME]:
                     found.append(
                         (
                             NAME,
                             texts[NAME],
-                            _("the archive of this ID number is %(name)s") % {"name": elder[1]},
+                            T(
+                                gettext_noop("the archive of this ID number is %(name)s"),
+                                name=elder[1],
+                            ),
                         )
                     )
         visited_on = parse_date(
@@ -521,23 +537,35 @@ def validate_rows(
                 (
                     DATE,
                     texts[DATE],
-                    _("not a date (use 2023-06-05, 2023/6/5, 2023年6月5日 or 20230605)"),
+                    T(
+                        gettext_noop(
+                            "not a date (use 2023-06-05, 2023/6/5, 2023年6月5日 or 20230605)"
+                        )
+                    ),
                 )
             )
         elif visited_on > today:
-            found.append((DATE, texts[DATE], _("A visit cannot be dated in the future.")))
+            found.append(
+                (DATE, texts[DATE], T(gettext_noop("A visit cannot be dated in the future.")))
+            )
         elif elder is not None:
             if visited_on < elder[2]:
                 found.append(
-                    (DATE, texts[DATE], _("The visit is dated before the person was born."))
+                    (
+                        DATE,
+                        texts[DATE],
+                        T(gettext_noop("The visit is dated before the person was born.")),
+                    )
                 )
             elif elder[5] == Residence.DECEASED and elder[6] and visited_on > elder[6]:
                 found.append(
                     (
                         DATE,
                         texts[DATE],
-                        _("The person died on %(date)s, before this visit.")
-                        % {"date": elder[6].isoformat()},
+                        T(
+                            gettext_noop("The person died on %(date)s, before this visit."),
+                            date=elder[6].isoformat(),
+                        ),
                     )
                 )
         # Visitor, values and helps repeat across rows: each combination is judged once.
