@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.exports import attachment_disposition
 from core.forms import add_service_errors
 from core.models import AuditEntry
 from funding import selectors, services
@@ -144,6 +145,6 @@ def reports(request):
             reports_workbook(context),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = 'attachment; filename="funding-reports.xlsx"'
+        response["Content-Disposition"] = attachment_disposition("funding-reports.xlsx")
         return response
     return render(request, "funding/reports.html", context)
