@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Regions and accounts")
 
     def ready(self):
-        from core import lookups  # noqa: F401  (registers field__any_of)
+        from core import (
+            login_throttle,  # noqa: F401  (counts failed logins)
+            lookups,  # noqa: F401  (registers field__any_of)
+        )

@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from core import selectors
+from core.forms import LoginForm
 from core.scope import scope_for
 
 
@@ -70,3 +73,16 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+class PortalLoginView(LoginView):
+    """Django's login with the lock-out: a locked-out attempt answers 429 with Retry-After."""
+
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(form, "locked_out", False):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
+        return response

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from core.views import PortalLoginView
+
 urlpatterns = [
     path("", include("core.urls")),
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),
     path("funding/", include("funding.urls")),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),  # with the lock-out
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

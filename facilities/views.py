@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import tabular_response
+from core.filters import filtered
 from core.forms import add_service_errors
 from core.regions import LEVEL_ORDER
 from core.selectors import region_choices
@@ -77,9 +78,9 @@ EXPORT_HEADERS = [
 @login_required
 def facility_list(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
-    facilities = filterset.qs
+    facilities, errors, status = filtered(filterset)
     file_format = request.GET.get("format")
-    if file_format in ("xlsx", "csv"):
+    if file_format in ("xlsx", "csv") and not errors:
         return tabular_response(
             rows=_export_rows(facilities),
             headers=EXPORT_HEADERS,
@@ -99,7 +100,9 @@ def facility_list(request):
             "query": query.urlencode(),
             "region_options": _region_options(request.user),
             "can_edit": can_edit(request.user),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
@@ -163,6 +166,7 @@ def facility_edit(request, pk):
 @login_required
 def facility_map(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
+    _rows, errors, status = filtered(filterset)
     return render(
         request,
         "facilities/facility_map.html",
@@ -172,13 +176,17 @@ def facility_map(request):
             "region_options": _region_options(request.user),
             "query": request.GET.urlencode(),
             "kinds": FacilityKind.choices,
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
 @login_required
 def facility_map_data(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
+    if not filterset.is_valid():
+        return JsonResponse(filterset.errors, status=400)
     return JsonResponse(
         {
             "points": selectors.facility_map_points(queryset=filterset.qs),
@@ -194,7 +202,8 @@ def inspection_list(request):
     if overdue:
         queryset = queryset.overdue(timezone.localdate())
     filterset = InspectionFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    inspections, errors, status = filtered(filterset)
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -208,7 +217,9 @@ def inspection_list(request):
             "query": query.urlencode(),
             "can_edit": can_edit(request.user),
             "today": timezone.localdate(),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.exports import attachment_disposition
+from core.filters import filtered
 from core.forms import add_service_errors
 from core.models import AuditEntry
 from funding import selectors, services
@@ -24,9 +25,9 @@ def _can_plan(user) -> bool:
 
 @login_required
 def allocation_list(request):
-    allocations = AllocationFilter(
-        request.GET, queryset=selectors.allocation_list(user=request.user)
-    ).qs
+    allocations, errors, status = filtered(
+        AllocationFilter(request.GET, queryset=selectors.allocation_list(user=request.user))
+    )
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,7 +42,9 @@ def allocation_list(request):
             "sources": Source.choices,
             "statuses": AllocationStatus.choices,
             "can_plan": _can_plan(request.user),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 

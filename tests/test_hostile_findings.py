@@ -19,8 +19,8 @@ from rest_framework.test import APIClient
 from core.exports import excel_safe
 from core.roles import Role
 from funding.reports import reports_workbook
-from visits.models import UploadRowError, VisitUpload
 from tests.factories import FacilityFactory
+from visits.models import UploadRowError, VisitUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,9 @@ def test_upload_error_report_with_control_characters_exports(client, users, tree
         file_size=10,
         validated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
-    UploadRowError.objects.create(upload=upload, row=2, column="姓名", value="金\x1b\x07", message="m")
+    UploadRowError.objects.create(
+        upload=upload, row=2, column="姓名", value="金\x1b\x07", message="m"
+    )
     client.force_login(users[COUNTY])
     response = client.get(reverse("visits:upload-errors", args=[upload.pk]), {"format": "xlsx"})
     assert response.status_code == 200
@@ -129,7 +131,8 @@ def test_api_with_a_malformed_month_answers_400(users, path):
     ("name", "params"),
     [
         ("facilities:index", {"grade": "abc"}),
-        ("facilities:index", {"min_beds": "９９９９"}),
+        ("facilities:index", {"min_beds": "9" * 5000}),
+        ("facilities:index", {"region": "２２０４"}),
         ("facilities:index", {"updated_since": "2026-13-45"}),
         ("funding:index", {"year": "abc"}),
         ("facilities:inspections", {"planned_after": "2026-13-45"}),
@@ -198,8 +201,8 @@ def test_nul_in_a_form_post_shows_400_and_stores_nothing(client, users, tree):
 
 
 def test_login_locks_out_after_repeated_failures_with_a_chinese_message(client, users, settings):
-    cache.clear()
     settings.LOGIN_FAILURE_LIMIT = 5
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 6
     url = reverse("login")
     for _ in range(5):
         response = client.post(url, {"username": "hunchun", "password": "wrong"})
@@ -210,9 +213,7 @@ def test_login_locks_out_after_repeated_failures_with_a_chinese_message(client, 
     assert "登录失败次数过多" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # another address trying the same account is locked out too (per user) ...
-    response = client.post(
-        url, {"username": "hunchun", "password": "x"}, REMOTE_ADDR="203.0.113.9"
-    )
+    response = client.post(url, {"username": "hunchun", "password": "x"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429
     # ... and the locked-out address cannot try another account either (per address)
     response = client.post(url, {"username": "township", "password": "secret-pass-123"})

@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.filters import filter_errors, filtered
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
 from core.selectors import region_choices
 from visits import selectors, services
 from visits.filters import ElderFilter
-from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
+from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm, WorkListFilterForm
 from visits.models import DIMENSIONS, Category
 
 PAGE_SIZE = 25
@@ -30,7 +31,9 @@ def _areas(user):
 @login_required
 def elder_list(request):
     # The same filters as /api/v1/elders/: name or ID digits, area, category.
-    elders = ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user)).qs
+    elders, errors, status = filtered(
+        ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user))
+    )
     page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,7 +48,9 @@ def elder_list(request):
             "categories": Category.choices,
             "today": timezone.localdate(),
             "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
@@ -195,10 +200,15 @@ def referral_update(request, pk):
 @login_required
 def work_list(request):
     today = timezone.localdate()
+    form = WorkListFilterForm(request.GET)
+    errors = [] if form.is_valid() else filter_errors(form)
     within = None
-    if request.GET.get("within"):
-        within = Region.objects.visible_to(request.user).filter(code=request.GET["within"]).first()
+    if not errors and form.cleaned_data["within"]:
+        code = form.cleaned_data["within"]
+        within = Region.objects.visible_to(request.user).filter(code=code).first()
     elders = selectors.work_list(user=request.user, today=today, within=within)
+    if errors:
+        elders = elders.none()
     page = Paginator(elders, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -212,5 +222,7 @@ def work_list(request):
             "areas": _areas(request.user),
             "today": today,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
+            "filter_errors": errors,
         },
+        status=400 if errors else 200,
     )

@@ -1,0 +1,18 @@
+"""API rate limits: DRF's throttles, reading their rates when asked (settings can change)."""
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+class RatesFromSettings:
+    def get_rate(self):
+        # DRF copies the rates into a class attribute at import; read the live settings instead.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserRateThrottle(RatesFromSettings, throttling.UserRateThrottle):
+    """Per authenticated user (a token authenticates as its user); per address otherwise."""
+
+
+class AnonRateThrottle(RatesFromSettings, throttling.AnonRateThrottle):
+    """Anonymous calls (the schema, refused calls) per client address."""
