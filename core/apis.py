@@ -64,5 +64,5 @@ class CurrentUserViewSet(viewsets.ViewSet):
 
     serializer_class = CurrentUserSerializer
 
-    def list(self, request):
+    def list(self, request, format=None):  # /me.json too
         return Response(CurrentUserSerializer(request.user).data)

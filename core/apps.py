@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
             login_throttle,  # noqa: F401  (counts failed logins)
             lookups,  # noqa: F401  (registers field__any_of)
         )
+        from core.admin_widgets import install
+
+        install()  # the admin's autocomplete never answers 500 on a bad id

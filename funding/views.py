@@ -25,9 +25,8 @@ def _can_plan(user) -> bool:
 
 @login_required
 def allocation_list(request):
-    allocations, errors, status = filtered(
-        AllocationFilter(request.GET, queryset=selectors.allocation_list(user=request.user))
-    )
+    filterset = AllocationFilter(request.GET, queryset=selectors.allocation_list(user=request.user))
+    allocations, errors, status = filtered(filterset)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -42,6 +41,7 @@ def allocation_list(request):
             "sources": Source.choices,
             "statuses": AllocationStatus.choices,
             "can_plan": _can_plan(request.user),
+            "filter": filterset,
             "filter_errors": errors,
         },
         status=status,

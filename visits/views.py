@@ -31,9 +31,8 @@ def _areas(user):
 @login_required
 def elder_list(request):
     # The same filters as /api/v1/elders/: name or ID digits, area, category.
-    elders, errors, status = filtered(
-        ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user))
-    )
+    filterset = ElderFilter(request.GET, queryset=selectors.elder_list(user=request.user))
+    elders, errors, status = filtered(filterset)
     page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -48,6 +47,7 @@ def elder_list(request):
             "categories": Category.choices,
             "today": timezone.localdate(),
             "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
+            "filter": filterset,
             "filter_errors": errors,
         },
         status=status,
@@ -222,6 +222,7 @@ def work_list(request):
             "areas": _areas(request.user),
             "today": today,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
+            "filter": form,
             "filter_errors": errors,
         },
         status=400 if errors else 200,
