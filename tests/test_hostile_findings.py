@@ -202,7 +202,7 @@ def test_nul_in_a_form_post_shows_400_and_stores_nothing(client, users, tree):
 
 def test_login_locks_out_after_repeated_failures_with_a_chinese_message(client, users, settings):
     settings.LOGIN_FAILURE_LIMIT = 5
-    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 6
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 5
     url = reverse("login")
     for _ in range(5):
         response = client.post(url, {"username": "hunchun", "password": "wrong"})
