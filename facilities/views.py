@@ -186,7 +186,8 @@ def facility_map(request):
 def facility_map_data(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
     if not filterset.is_valid():
-        return JsonResponse(filterset.errors, status=400)
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return JsonResponse(errors, status=400)
     return JsonResponse(
         {
             "points": selectors.facility_map_points(queryset=filterset.qs),

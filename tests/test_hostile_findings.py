@@ -197,6 +197,17 @@ def test_nul_in_a_form_post_shows_400_and_stores_nothing(client, users, tree):
     assert "\x00" not in facility.name
 
 
+def test_forms_and_serializers_refuse_nul_in_stored_text_behind_the_middleware(users):
+    # the middleware is the first wall; the fields that store text are the second
+    from facilities.apis import FacilitySerializer
+    from visits.forms import ReferralForm
+
+    form = ReferralForm(data={"kind": "meals", "description": "a\x00b"})
+    assert not form.is_valid() and "description" in form.errors
+    serializer = FacilitySerializer(data={"name": "a\x00b"})
+    assert not serializer.is_valid() and "name" in serializer.errors
+
+
 # --- Finding 6: login throttling -----------------------------------------------------------
 
 
@@ -318,3 +329,10 @@ def test_language_cookie_is_secure_in_production():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "Lax", "True"]
+
+
+def test_map_data_with_a_malformed_filter_answers_400_naming_it(client, users):
+    client.force_login(users[ADMIN])
+    response = client.get(reverse("facilities:map-data"), {"grade": "abc"})
+    assert response.status_code == 400
+    assert response.json()["grade"]
