@@ -2,6 +2,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from core.filters import RegionCodeFilter
 from core.models import Region
 from core.regions import RegionLevel
 
@@ -27,8 +28,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class RegionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
-    parent = django_filters.CharFilter(field_name="parent__code", label="parent region code")
-    within = django_filters.CharFilter(method="filter_within", label="region code: its subtree")
+    parent = RegionCodeFilter(field_name="parent__code", label="parent region code")
+    within = RegionCodeFilter(method="filter_within", label="region code: its subtree")
 
     class Meta:
         model = Region
@@ -63,5 +64,5 @@ class CurrentUserViewSet(viewsets.ViewSet):
 
     serializer_class = CurrentUserSerializer
 
-    def list(self, request):
+    def list(self, request, format=None):  # /me.json too
         return Response(CurrentUserSerializer(request.user).data)

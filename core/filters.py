@@ -1,11 +1,39 @@
+"""Filters shared by the apps' FilterSets, and how a list page answers bad filter values.
+
+Every query parameter of a list page or an API endpoint is parsed by a FilterSet field: a
+malformed value is a form error, so the API answers 400 (DjangoFilterBackend) and a page shows
+the errors above an empty list (`filtered`, status 400), never a 500 further down.
+"""
+
 import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEntry, Region
 
+# PostgreSQL integer columns: a larger value could not be compared.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-class RegionSubtreeFilter(django_filters.CharFilter):
+
+class RegionCodeField(forms.CharField):
+    """A 12-digit statistical region code (ASCII digits)."""
+
+    default_validators = [
+        RegexValidator(r"^[0-9]{12}$", _("A region code is 12 digits."), code="region_code")
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        super().__init__(*args, **kwargs)
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    field_class = RegionCodeField
+
+
+class RegionSubtreeFilter(RegionCodeFilter):
     """A region code; keeps rows in that region's subtree."""
 
     def filter(self, queryset, value):
@@ -56,3 +84,34 @@ class AuditEntryFilter(django_filters.FilterSet):
 
     def filter_to(self, queryset, name, value):
         return queryset.filter(at__date__lte=value)
+
+
+class BoundedIntegerField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", INT_MIN)
+        kwargs.setdefault("max_value", INT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within PostgreSQL's integer range (ids, years, counts, grades)."""
+
+    field_class = BoundedIntegerField
+
+
+def filter_errors(filterset_or_form) -> list[str]:
+    """The filter form's errors as lines naming the field, for the page's error box."""
+    form = getattr(filterset_or_form, "form", filterset_or_form)
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label if field is not None else None) or name
+        lines.append(f"{label} ({name}): {' '.join(errors)}")
+    return lines
+
+
+def filtered(filterset):
+    """(rows, errors, status) for a list page: no rows and the errors when a value is bad."""
+    if filterset.is_valid():
+        return filterset.qs, [], 200
+    return filterset.queryset.none(), filter_errors(filterset), 400

@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
 
+from core.login_throttle import is_locked_out
 from core.models import User
 
 
@@ -16,6 +19,29 @@ class PortalUserChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+class LoginForm(AuthenticationForm):
+    """The portal's login: says so when too many failures locked the account or address out."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked_out": _(
+            "Too many failed logins. Logging in is blocked for %(minutes)s minutes; "
+            "try again later or ask your administrator."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if is_locked_out(username, self.request):
+            self.locked_out = True
+            raise forms.ValidationError(
+                self.error_messages["locked_out"],
+                code="locked_out",
+                params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+            )
+        return super().clean()
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -12,6 +14,7 @@ from core.access import granted_datasets
 from core.audit_trail import audit_trail_rows
 from core.exports import tabular_response
 from core.filters import AuditEntryFilter
+from core.forms import LoginForm
 from core.models import AuditEntry
 from core.roles import Role
 from core.scope import scope_for
@@ -160,3 +163,16 @@ def _audit_changes_text(row) -> str:
         else f"{change.label}: {change.after}"
         for change in row.changes
     )
+
+
+class PortalLoginView(LoginView):
+    """Django's login with the lock-out: a locked-out attempt answers 429 with Retry-After."""
+
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(form, "locked_out", False):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
+        return response

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "csp",
     # Core first: hierarchy, accounts and scope. Domain apps depend on it, never the reverse.
     "core",
     "facilities",
@@ -89,8 +91,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.audit.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
+    # NUL characters and oversized JSON bodies are refused before any view reads them.
+    "core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +160,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The portal's login page and the admin's both go through the lock-out (core/login_throttle.py):
+# after LOGIN_FAILURE_LIMIT failed attempts for one user name, or LOGIN_FAILURE_LIMIT_PER_ADDRESS
+# from one client address, logins are refused for LOGIN_LOCKOUT_SECONDS.
+AUTHENTICATION_BACKENDS = ["core.login_throttle.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = int(os.environ.get("ELDERCARE_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("ELDERCARE_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20")
+)
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ELDERCARE_LOGIN_LOCKOUT_SECONDS", "900"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -170,6 +185,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switch is a plain form (no script reads the cookie): HTTP only, same-site, HTTPS when live.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -202,6 +221,8 @@ UPLOAD_MAX_UNPACKED_BYTES = int(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# JSON bodies (the API) above this are refused with 413 before they are read (core.middleware).
+API_JSON_MAX_BYTES = int(os.environ.get("ELDERCARE_API_JSON_MAX_BYTES", str(1024 * 1024)))
 
 # --- Security (production) --------------------------------------------------------------------
 
@@ -217,6 +238,36 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own static
+# files, no inline <script>, style="" or eval; nothing may frame the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Cache ------------------------------------------------------------------------------------
+# Login lock-outs and API throttling count in the cache: production shares one Redis database
+# between the web workers (DJANGO_CACHE_URL=redis://...); without it, memory per process.
+
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -262,6 +313,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.portal_exception_handler",
+    # Per user (a token is its user) and per address for anonymous calls; 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("ELDERCARE_API_RATE_USER", "120/minute"),
+        "anon": os.environ.get("ELDERCARE_API_RATE_ANON", "30/minute"),
+    },
     # ?format= names a file format (csv / xlsx) on export endpoints, not a renderer.
     "URL_FORMAT_OVERRIDE": None,
 }

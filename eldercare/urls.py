@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from core.views import PortalLoginView
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links; send them to the vendored icon."""
@@ -16,6 +18,7 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),
     path("funding/", include("funding.urls")),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),  # with the lock-out
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

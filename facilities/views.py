@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import tabular_response
+from core.filters import filtered
 from core.forms import add_service_errors
 from core.regions import LEVEL_ORDER
 from core.selectors import region_choices
@@ -77,9 +78,9 @@ EXPORT_HEADERS = [
 @login_required
 def facility_list(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
-    facilities = filterset.qs
+    facilities, errors, status = filtered(filterset)
     file_format = request.GET.get("format")
-    if file_format in ("xlsx", "csv"):
+    if file_format in ("xlsx", "csv") and not errors:
         return tabular_response(
             rows=_export_rows(facilities),
             headers=EXPORT_HEADERS,
@@ -101,7 +102,9 @@ def facility_list(request):
             "grades": FacilityGrade.choices,
             "totals": selectors.facility_totals(facilities=facilities),
             "can_edit": can_edit(request.user),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
@@ -165,6 +168,7 @@ def facility_edit(request, pk):
 @login_required
 def facility_map(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
+    _rows, errors, status = filtered(filterset)
     return render(
         request,
         "facilities/facility_map.html",
@@ -175,13 +179,18 @@ def facility_map(request):
             "grades": FacilityGrade.choices,
             "query": request.GET.urlencode(),
             "kinds": FacilityKind.choices,
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
 @login_required
 def facility_map_data(request):
     filterset = FacilityFilter(request.GET, queryset=selectors.facility_list(user=request.user))
+    if not filterset.is_valid():
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return JsonResponse(errors, status=400)
     return JsonResponse(
         {
             "points": selectors.facility_map_points(queryset=filterset.qs),
@@ -197,7 +206,8 @@ def inspection_list(request):
     if overdue:
         queryset = queryset.overdue(timezone.localdate())
     filterset = InspectionFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    inspections, errors, status = filtered(filterset)
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -211,7 +221,9 @@ def inspection_list(request):
             "query": query.urlencode(),
             "can_edit": can_edit(request.user),
             "today": timezone.localdate(),
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 

@@ -1,11 +1,12 @@
 import django_filters
 
-from core.filters import RegionSubtreeFilter
+from core.filters import IntegerFilter, RegionSubtreeFilter
 from funding.models import Allocation, AllocationStatus, Renovation, Source
 
 
 class AllocationFilter(django_filters.FilterSet):
     within = RegionSubtreeFilter()
+    year = IntegerFilter()
     program = django_filters.CharFilter(field_name="program__code")
     source = django_filters.ChoiceFilter(choices=Source.choices)
     status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
@@ -17,6 +18,7 @@ class AllocationFilter(django_filters.FilterSet):
 
 class RenovationFilter(django_filters.FilterSet):
     within = RegionSubtreeFilter()
+    year = IntegerFilter()
 
     class Meta:
         model = Renovation

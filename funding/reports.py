@@ -3,13 +3,12 @@
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from core.exports import excel_safe
+from core.exports import SafeWorkbook, excel_safe
 
 
 def reports_workbook(context) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = SafeWorkbook(write_only=True)  # every cell through excel_safe
     prefectures = context["prefectures"]
     sheet = workbook.create_sheet(_("By year, program, prefecture"))
     codes = sorted(prefectures)

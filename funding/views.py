@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.exports import attachment_disposition
+from core.filters import filtered
 from core.forms import add_service_errors
 from funding import selectors, services
 from funding.filters import AllocationFilter
@@ -22,9 +24,8 @@ def _can_plan(user) -> bool:
 
 @login_required
 def allocation_list(request):
-    allocations = AllocationFilter(
-        request.GET, queryset=selectors.allocation_list(user=request.user)
-    ).qs
+    filterset = AllocationFilter(request.GET, queryset=selectors.allocation_list(user=request.user))
+    allocations, errors, status = filtered(filterset)
     years = selectors.funding_years(user=request.user)
     page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -42,7 +43,10 @@ def allocation_list(request):
             "years": years,
             "totals": selectors.allocation_totals(allocations=allocations),
             "can_plan": _can_plan(request.user),
+            "filter": filterset,
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
@@ -144,7 +148,7 @@ def reports(request):
             reports_workbook(context),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = 'attachment; filename="funding-reports.xlsx"'
+        response["Content-Disposition"] = attachment_disposition("funding-reports.xlsx")
         return response
     return render(request, "funding/reports.html", context)
 

@@ -214,3 +214,13 @@ def _forget_broker_connections():
     celery_app._pool = None
     if "amqp" in celery_app.__dict__:
         celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Login failures and API throttle counts live in the cache: none leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

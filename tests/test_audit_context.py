@@ -114,3 +114,16 @@ def test_a_bad_trusted_proxy_setting_stops_the_start():
     assert result.returncode != 0
     assert "DJANGO_TRUSTED_PROXIES" in result.stderr and "proxy.local" in result.stderr
     assert manage("check", DJANGO_TRUSTED_PROXIES="10.0.0.0/8, 172.18.0.2").returncode == 0
+
+
+def test_login_lockout_and_api_throttle_count_the_real_client_not_the_proxy(rf, settings):
+    from core.login_throttle import client_address as login_address
+    from core.throttling import AnonRateThrottle
+
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert login_address(request) == "203.0.113.7"
+    assert AnonRateThrottle().get_ident(request) == "203.0.113.7"
+    spoofed = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert login_address(spoofed) == "198.51.100.1"
+    assert AnonRateThrottle().get_ident(spoofed) == "198.51.100.1"

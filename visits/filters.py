@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionSubtreeFilter
+from core.filters import IntegerFilter, RegionSubtreeFilter
 from visits import services
 from visits.models import (
     RECORDED_CATEGORIES,
@@ -22,17 +22,28 @@ from visits.models import (
 
 ID_NUMBER_LENGTH = 18
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")  # ASCII digits: \d would take ９
 
 
 def parse_month(value: str) -> tuple[int, int]:
     match = MONTH.match(value or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2100:
         raise forms.ValidationError(_("Give the month as YYYY-MM."))
     return int(match.group(1)), int(match.group(2))
 
 
+class MonthField(forms.CharField):
+    """YYYY-MM, checked while the filter form validates (a bad month is a form error)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            parse_month(value)
+
+
 class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
     def filter(self, queryset, value):
         if not value:
             return queryset
@@ -92,8 +103,8 @@ class ElderFilter(django_filters.FilterSet):
 class VisitFilter(django_filters.FilterSet):
     within = RegionSubtreeFilter(label=_("Region (code, with everything below)"))
     month = VisitMonthFilter(label=_("Month (YYYY-MM)"))
-    elder = django_filters.NumberFilter(field_name="elder_id")
-    visitor = django_filters.NumberFilter(field_name="visitor_id")
+    elder = IntegerFilter(field_name="elder_id")
+    visitor = IntegerFilter(field_name="visitor_id")
 
     class Meta:
         model = Visit
@@ -104,7 +115,7 @@ class ReferralFilter(django_filters.FilterSet):
     within = RegionSubtreeFilter(label=_("Region (code, with everything below)"))
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
-    elder = django_filters.NumberFilter(field_name="elder_id")
+    elder = IntegerFilter(field_name="elder_id")
 
     class Meta:
         model = Referral

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RegionCodeField
 from core.forms import DATE_INPUT, BootstrapFormMixin, RegionChoiceField, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel, ancestor_codes
@@ -157,3 +158,9 @@ class ElderSearchForm(forms.Form):
     q = forms.CharField(required=False)
     village = forms.CharField(required=False)
     category = forms.CharField(required=False)
+
+
+class WorkListFilterForm(forms.Form):
+    """The work list's one filter: an area (a region code) in the user's scope."""
+
+    within = RegionCodeField(label=_("Area"), required=False)

@@ -6,14 +6,13 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.deferred import render as render_deferred
-from core.exports import tabular_response
+from core.exports import SafeWorkbook, attachment_disposition, tabular_response
 from visits import services
 from visits.models import VisitUpload
 from visits.personal_data import policy_for
@@ -62,6 +61,8 @@ def upload_scope(user):
 
 @login_required
 def template_download(request, file_format):
+    if file_format not in ("xlsx", "csv"):
+        raise Http404
     headers = [zh for zh, _en, _required in COLUMNS.values()]
     example = [EXAMPLE_ROW[key] for key in COLUMNS]
     if file_format == "csv":
@@ -71,7 +72,7 @@ def template_download(request, file_format):
         writer.writerow(example)
         response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        workbook = Workbook()
+        workbook = SafeWorkbook()  # every cell through excel_safe
         sheet = workbook.active
         sheet.title = "巡访记录"
         sheet.append(headers)
@@ -94,7 +95,7 @@ def template_download(request, file_format):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="visit-log-template.{file_format}"'
+    response["Content-Disposition"] = attachment_disposition(f"visit-log-template.{file_format}")
     return response
 
 

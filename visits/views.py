@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import client_address
+from core.filters import filter_errors, filtered
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
 from core.selectors import region_choices
 from visits import selectors, services
 from visits.filters import ElderFilter, ReferralBoardFilter
-from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm
+from visits.forms import ElderForm, ReferralForm, ReferralUpdateForm, VisitForm, WorkListFilterForm
 from visits.models import DIMENSIONS, Category, ReferralKind
 from visits.personal_data import policy_for
 
@@ -32,9 +33,10 @@ def _areas(user):
 @login_required
 def elder_list(request):
     # The same filters as /api/v1/elders/: name or ID digits, area, category.
-    elders = ElderFilter(
+    filterset = ElderFilter(
         request.GET, queryset=selectors.elder_list(user=request.user), request=request
-    ).qs
+    )
+    elders, errors, status = filtered(filterset)
     page = Paginator(elders, PAGE_SIZE).get_page(request.GET.get("page"))
     policy = policy_for(request.user)
     for elder in page:
@@ -53,7 +55,10 @@ def elder_list(request):
             "today": timezone.localdate(),
             "policy": policy,
             "can_edit": _can(request.user, services.ARCHIVE_EDITORS),
+            "filter": filterset,
+            "filter_errors": errors,
         },
+        status=status,
     )
 
 
@@ -231,10 +236,15 @@ def referral_update(request, pk):
 @login_required
 def work_list(request):
     today = timezone.localdate()
+    form = WorkListFilterForm(request.GET)
+    errors = [] if form.is_valid() else filter_errors(form)
     within = None
-    if request.GET.get("within"):
-        within = Region.objects.visible_to(request.user).filter(code=request.GET["within"]).first()
+    if not errors and form.cleaned_data["within"]:
+        code = form.cleaned_data["within"]
+        within = Region.objects.visible_to(request.user).filter(code=code).first()
     elders = selectors.work_list(user=request.user, today=today, within=within)
+    if errors:
+        elders = elders.none()
     page = Paginator(elders, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -249,5 +259,8 @@ def work_list(request):
             "today": today,
             "policy": policy_for(request.user),
             "can_record": _can(request.user, services.VISIT_RECORDERS),
+            "filter": form,
+            "filter_errors": errors,
         },
+        status=400 if errors else 200,
     )

@@ -11,8 +11,10 @@
         (byKind[point.kind] = byKind[point.kind] || []).push(point);
       }
       chart.setOption({
+        // Drawn on the canvas, not as HTML with style="" (the Content-Security-Policy).
         tooltip: {
-          formatter: (p) => `${p.data.name}<br>${data.kinds[p.data.kind]} · ${p.data.beds}`,
+          renderMode: "richText",
+          formatter: (p) => `${p.data.name}\n${data.kinds[p.data.kind]} · ${p.data.beds}`,
         },
         legend: { type: "scroll", top: 0 },
         grid: { top: 40, left: 50, right: 20, bottom: 40 },

@@ -7,7 +7,7 @@
   const chart = echarts.init(element);
   chart.setOption({
     grid: { top: 20, left: 60, right: 20, bottom: 30 },
-    tooltip: {},
+    tooltip: { renderMode: "richText" }, // on the canvas: no style="" (the CSP)
     xAxis: { type: "category", data: years },
     yAxis: { type: "value" },
     series: [{ type: "bar", data: totals, label: { show: true, position: "top" } }],
