@@ -16,6 +16,7 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),
     path("funding/", include("funding.urls")),
+    path("dashboard/", include("indicators.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

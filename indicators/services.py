@@ -158,18 +158,14 @@ def rollup_months(*, months: list[datetime.date], today: datetime.date | None = 
 
 
 def data_months(*, today: datetime.date | None = None) -> list[datetime.date]:
-    """From the first month with a visit (or 11 months back) to this month."""
+    """Every month from the first one with a visit to this month."""
     from visits.models import Visit
 
     today = today or timezone.localdate()
     current = first_of_month(today)
     first = Visit.objects.order_by("visited_on").values_list("visited_on", flat=True).first()
-    start = first_of_month(first) if first and first <= today else current
-    fallback = current
-    for _ in range(11):
-        fallback = previous_month(fallback)
-    start = min(start, fallback)
-    months, month = [], start
+    month = first_of_month(first) if first and first <= today else current
+    months = []
     while month <= current:
         months.append(month)
         month = first_of_month(month + datetime.timedelta(days=32))
@@ -187,8 +183,12 @@ def rollup_request(*, user, month: datetime.date) -> RollupRun:
     return run
 
 
+def may_edit_targets(user) -> bool:
+    return user.is_superuser or (user.role in TARGET_EDITORS and not user.is_read_only)
+
+
 def _ensure_editor(user) -> None:
-    if not (user.is_superuser or (user.role in TARGET_EDITORS and not user.is_read_only)):
+    if not may_edit_targets(user):
         raise PermissionDenied
 
 
