@@ -74,6 +74,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "indicator", "region", "year", "value", "comparison", "note"]
+        validators = []  # the service's full_clean() checks the unique constraint
 
 
 class TargetViewSet(viewsets.ModelViewSet):

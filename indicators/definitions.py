@@ -258,7 +258,7 @@ class Indicator:
 
     def format(self, value) -> str:
         """How the portal prints a value: 82.64%, 57.5%, 5,000; an em dash when there is none."""
-        if value is None:
+        if value is None or value == "":
             return "—"
         value = Decimal(value)
         if self.unit == Unit.COUNT:
