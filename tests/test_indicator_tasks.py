@@ -116,7 +116,8 @@ def test_the_recompute_button_runs_through_a_real_worker(users, tree, worker, br
         run, seen = wait_for(run.pk)
     except AssertionError:
         worker.terminate()
-        raise AssertionError("worker did not finish; log:\n" + worker.communicate(timeout=20)[0])
+        log = worker.communicate(timeout=20)[0]
+        raise AssertionError(f"worker did not finish; log:\n{log}") from None
     # then the worker computed it against the test database
     assert run.status == RunStatus.DONE, run.message
     assert run.steps_done == run.steps_total and run.rows_written > 0

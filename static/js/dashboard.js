@@ -24,11 +24,18 @@
         data: data.areas.map((a) => ({ value: a.value, itemStyle: { color: colour(a) } })),
         label: { show: data.areas.length <= 15, position: "top", formatter: (p) => format(p.value) },
         markLine: data.areas.length && data.areas[0].target !== null
-          ? { symbol: "none", data: [{ yAxis: data.areas[0].target, name: data.labels.target }], label: { formatter: data.labels.target } }
+          ? { symbol: "none", data: [{ yAxis: data.areas[0].target, name: data.labels.target }], label: { formatter: data.labels.target, position: "insideEndTop" } }
           : undefined,
       }],
     });
-    chart.on("click", (p) => { const a = data.areas[p.dataIndex]; if (a) window.location.href = a.url; });
+    // A click anywhere in an area's column (not only on its bar: a 0% bar has no height).
+    chart.getZr().on("click", (event) => {
+      const point = [event.offsetX, event.offsetY];
+      if (!chart.containPixel({ gridIndex: 0 }, point)) return;
+      const index = chart.convertFromPixel({ seriesIndex: 0 }, point)[0];
+      const a = data.areas[index];
+      if (a) window.location.href = a.url;
+    });
     bars.dataset.rendered = "1";
     charts.push(chart);
   }
