@@ -239,6 +239,8 @@ class Indicator:
     decimals: int = 1
     numerator_label: str = ""
     denominator_label: str = ""
+    # The facility-list query that names the facilities behind a figure (None: not facilities).
+    facility_query: dict | None = None
 
     @property
     def label(self):
@@ -283,39 +285,47 @@ def _definitions() -> list[Indicator]:
             IndicatorCode.NURSING_BED_RATIO, Unit.PERCENT, (P, PF, C, T),
             bed_ratio(numerator="nursing_beds"),
             numerator_label=_("nursing-type beds"), denominator_label=_("beds"),
+            facility_query={"status": "operating"},
         ),
         Indicator(
             IndicatorCode.NURSING_BED_RATIO_PUBLIC, Unit.PERCENT, (P, PF, C, T),
             bed_ratio(numerator="nursing_beds", ownership=Ownership.PUBLIC),
             numerator_label=_("nursing-type beds"), denominator_label=_("beds"),
+            facility_query={"status": "operating", "ownership": "public"},
         ),
         Indicator(
             IndicatorCode.DEMENTIA_BEDS, Unit.COUNT, (P, PF, C, T),
             dementia_beds(rural_only=False), numerator_label=_("beds"),
+            facility_query={"status": "operating", "has_dementia_beds": "true"},
         ),
         Indicator(
             IndicatorCode.DEMENTIA_BEDS_RURAL, Unit.COUNT, (P, PF, C, T),
             dementia_beds(rural_only=True), numerator_label=_("beds"),
+            facility_query={"status": "operating", "has_dementia_beds": "true"},
         ),
         Indicator(
             IndicatorCode.OCCUPANCY, Unit.PERCENT, (P, PF, C, T),
             bed_ratio(numerator="residents"),
             numerator_label=_("residents"), denominator_label=_("beds"),
+            facility_query={"status": "operating"},
         ),
         Indicator(
             IndicatorCode.EMBEDDED_COVERAGE, Unit.PERCENT, (P, PF, C, T),
             coverage(kinds=[FacilityKind.EMBEDDED_COMMUNITY_CENTER], area_level=T),
             numerator_label=_("townships with a centre"), denominator_label=_("townships"),
+            facility_query={"status": "operating", "kind": "embedded_community_center"},
         ),
         Indicator(
             IndicatorCode.COUNTY_FACILITY_COVERAGE, Unit.PERCENT, (P, PF, C),
             coverage(kinds=[FacilityKind.COUNTY_WELFARE_CENTER], area_level=C),
             numerator_label=_("counties with a centre"), denominator_label=_("counties"),
+            facility_query={"status": "operating", "kind": "county_welfare_center"},
         ),
         Indicator(
             IndicatorCode.VILLAGE_SERVICE_COVERAGE, Unit.PERCENT, (P, PF, C, T),
             village_service_coverage,
             numerator_label=_("villages served"), denominator_label=_("villages with demand"),
+            facility_query={"status": "operating", "kind": "elderly_care_courtyard"},
         ),
         Indicator(
             IndicatorCode.CONCENTRATED_CARE, Unit.PERCENT, (P, PF, C, T), concentrated_care,

@@ -61,6 +61,15 @@ def dashboard(request):
     if params.get("export"):
         return _export(board, params["export"], request.GET.get("format"))
     can_see_people = dataset_granted(request.user, Dataset.VISITS)
+    can_see_facilities = dataset_granted(request.user, Dataset.FACILITIES)
+    facility_list = reverse("facilities:index")
+    facility_links = {
+        code.value: f"{facility_list}?{urlencode({'within': region.code, **d.facility_query})}"
+        for code, d in INDICATORS.items()
+        if d.facility_query and can_see_facilities
+    }
+    for card in board.cards:
+        card.facility_url = facility_links.get(card.definition.code.value)
     definition = board.indicator
     areas = [
         {

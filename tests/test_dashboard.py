@@ -59,6 +59,11 @@ def test_leader_sees_the_province_against_its_targets(client, users, rolled):
     yanbian = next(a for a in areas if a["name"] == "延边朝鲜族自治州")
     assert yanbian["value"] == 25.0 and "region=222400000000" in yanbian["url"]
     assert response.context["chart"]["map"].endswith("vendor/echarts-maps/jilin/220000.json")
+    # facility figures name their facilities: the facility list, filtered the same way
+    assert (
+        'href="/facilities/?within=220000000000&amp;status=operating&amp;kind=embedded_community_center"'
+        in html
+    )
     # the ranking lists the prefectures furthest below target first
     ranking = [row.region.name for row, _gap in board.ranking]
     assert ranking[0] == "延边朝鲜族自治州"
