@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentEnum": "visits.models.Assessment",
         "FacilityKindEnum": "facilities.choices.FacilityKind",
+        "ComparisonEnum": "indicators.choices.Comparison",
         "ProgramKindEnum": "funding.models.ProgramKind",
         "ReferralKindEnum": "visits.models.ReferralKind",
     },

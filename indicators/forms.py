@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, ServiceModelForm
+from core.forms import BootstrapFormMixin, RegionChoiceField, ServiceModelForm
 from core.models import Region
 from core.regions import RegionLevel
 from indicators.choices import IndicatorCode
@@ -9,7 +9,7 @@ from indicators.models import Target
 
 
 class TargetForm(ServiceModelForm):
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("region"),
         queryset=Region.objects.filter(
             level__in=[RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY]
