@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -108,6 +109,8 @@ def dashboard(request):
         "region": region,
         "board": board,
         "month_text": _month_text(board.month),
+        "month_to_date": board.month is not None
+        and board.month == services.first_of_month(timezone.localdate()),
         "indicators": [(code, d) for code, d in INDICATORS.items()],
         "chosen": definition,
         "chart": chart,
