@@ -59,23 +59,6 @@ def region_browser(request, code=None):
 
 
 @login_required
-def dashboard(request):
-    root = selectors.region_root_for(user=request.user)
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "section": "dashboard",
-            "root": root,
-            "level_counts": selectors.region_level_counts(user=request.user),
-            "children": selectors.region_children_with_counts(user=request.user, region=root)
-            if root
-            else [],
-        },
-    )
-
-
-@login_required
 def notifications(request):
     """The user's notifications; opening the page marks them read."""
     items = list(request.user.notifications.all()[:100])

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from core import apis as core_apis
 from facilities import apis as facility_apis
 from funding import apis as funding_apis
+from indicators import apis as indicator_apis
 from visits import apis as visit_apis
 
 router = DefaultRouter()
@@ -19,6 +20,8 @@ router.register("uploads", visit_apis.UploadViewSet, basename="upload")
 router.register("programs", funding_apis.ProgramViewSet, basename="program")
 router.register("allocations", funding_apis.AllocationViewSet, basename="allocation")
 router.register("renovations", funding_apis.RenovationViewSet, basename="renovation")
+router.register("indicators", indicator_apis.IndicatorValueViewSet, basename="indicator")
+router.register("targets", indicator_apis.TargetViewSet, basename="target")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
     "facilities",
     "visits",
     "funding",
+    # Reads the domain apps; nothing imports it back.
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +303,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into django-celery-beat's tables when beat starts (Asia/Shanghai times).
+CELERY_BEAT_SCHEDULE = {
+    "indicators-previous-month": {
+        "task": "indicators.rollup_previous_month",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
+    "indicators-month-to-date": {
+        "task": "indicators.rollup_month_to_date",
+        "schedule": crontab(minute=0, hour=2),
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 
@@ -333,6 +347,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentEnum": "visits.models.Assessment",
         "FacilityKindEnum": "facilities.choices.FacilityKind",
+        "ComparisonEnum": "indicators.choices.Comparison",
         "ProgramKindEnum": "funding.models.ProgramKind",
         "ReferralKindEnum": "visits.models.ReferralKind",
     },

@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("funding/", include("funding.urls")),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),  # with the lock-out
+    path("dashboard/", include("indicators.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

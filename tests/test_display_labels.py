@@ -53,3 +53,11 @@ def test_facility_list_totals_sum_every_filtered_row_not_just_the_page(client, u
         "dementia_beds": 0,
         "residents": 120,
     }
+
+
+def test_the_portal_says_xunfang_not_tanfang(client, users):
+    """The province's term for home visits is 巡访 (巡访关爱); 探访 appears nowhere."""
+    from pathlib import Path
+
+    catalog = Path(__file__).resolve().parent.parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+    assert "探访" not in catalog.read_text(encoding="utf-8")

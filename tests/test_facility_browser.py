@@ -43,7 +43,7 @@ def test_create_a_facility_and_find_it_in_the_list(users, network, tree, live_se
     page.goto(f"{live_server.url}/facilities/new/")
     page.fill("#id_name", "春化镇互助幸福院")
     page.select_option("#id_kind", "township_welfare_center")
-    page.select_option("#id_region", label="222404101000 春化镇")
+    page.select_option("#id_region", label="春化镇（珲春市）")
     page.select_option("#id_ownership", "public")
     page.select_option("#id_operating_model", "public_operated")
     page.select_option("#id_status", "operating")

@@ -47,7 +47,7 @@ def test_plan_approve_disburse_through_the_pages(users, last_year, live_server, 
     page.select_option("#id_program", label="巡访关爱服务购买")
     page.fill("#id_year", "2023")
     page.select_option("#id_source", "lottery")
-    page.select_option("#id_region", label="222404000000 珲春市")
+    page.select_option("#id_region", label="珲春市（延边朝鲜族自治州）")
     page.fill("#id_amount", "2500000")  # over the budget: refused with the figures
     page.fill("#id_document_number", "吉民发〔2023〕88号")
     page.click("#allocation-form button[type=submit]")

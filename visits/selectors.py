@@ -90,18 +90,23 @@ def referral_board(*, referrals, tab: str, today: datetime.date):
     return counts, rows
 
 
-def work_list(*, user, today: datetime.date, within=None):
-    """Key elders not yet visited this month, longest without a visit first.
+def work_list(*, user, today: datetime.date, within=None, month: datetime.date | None = None):
+    """Key elders not yet visited this month (or in `month`), longest without a visit first.
 
     The page field staff open every morning: one query, with the last visit date computed by
-    the database on the (elder, visited_on) index.
+    the database on the (elder, visited_on) index. For a past month (the dashboard's link from
+    a visit rate) the last visit counts up to that month's end.
     """
-    start, _end = month_bounds(today.year, today.month)
-    queryset = Elder.objects.visible_to(user).key_in_month(today.year, today.month)
+    month = month or today
+    start, end = month_bounds(month.year, month.month)
+    queryset = Elder.objects.visible_to(user).key_in_month(month.year, month.month)
     if within is not None:
         queryset = queryset.within(within)
+    last_visit = Max("visits__visited_on")
+    if end < today:
+        last_visit = Max("visits__visited_on", filter=Q(visits__visited_on__lte=end))
     return (
-        queryset.annotate(last_visit=Max("visits__visited_on"))
+        queryset.annotate(last_visit=last_visit)
         .filter(Q(last_visit__lt=start) | Q(last_visit__isnull=True))
         .select_related("village", "village__parent", "assigned_visitor")
         .order_by(F("last_visit").asc(nulls_first=True), "village__code", "name")

@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -233,6 +236,15 @@ def referral_update(request, pk):
     )
 
 
+def _month_param(text, today):
+    """?month=2023-10 (a past month: who was not visited then); None for this month or junk."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        return None
+    month = datetime.date(int(match[1]), int(match[2]), 1)
+    return month if month < today.replace(day=1) else None
+
+
 @login_required
 def work_list(request):
     today = timezone.localdate()
@@ -242,7 +254,8 @@ def work_list(request):
     if not errors and form.cleaned_data["within"]:
         code = form.cleaned_data["within"]
         within = Region.objects.visible_to(request.user).filter(code=code).first()
-    elders = selectors.work_list(user=request.user, today=today, within=within)
+    month = _month_param(request.GET.get("month"), today)
+    elders = selectors.work_list(user=request.user, today=today, within=within, month=month)
     if errors:
         elders = elders.none()
     page = Paginator(elders, 50).get_page(request.GET.get("page"))
@@ -258,6 +271,8 @@ def work_list(request):
             "areas": _areas(request.user),
             "today": today,
             "policy": policy_for(request.user),
+            "month": month or today,
+            "past_month": month is not None,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
             "filter": form,
             "filter_errors": errors,
