@@ -138,7 +138,7 @@ def _demo_users(stdout) -> None:
     ]
     # Under production settings (generate_demo --force) never the published demo password:
     # a random one per account, printed once.
-    published = settings.DEBUG
+    published = not settings.PRODUCTION
     if published:
         stdout.write(f"Demo accounts (demo only; password for all: {DEMO_PASSWORD})")
     else:

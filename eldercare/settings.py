@@ -31,6 +31,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Production as configured (DJANGO_DEBUG=0). The test runner turns DEBUG off, never this;
+# production-only guards (generate_demo) read it.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -80,7 +80,7 @@ def test_500_page_renders_without_a_request_context():
 
 
 def test_generate_demo_refuses_a_production_database_without_force(db):
-    with override_settings(DEBUG=False), pytest.raises(CommandError, match="--force"):
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="--force"):
         call_command("generate_demo", "--scale", "0.01", stdout=io.StringIO())
     assert not User.objects.exists()
 
@@ -91,7 +91,7 @@ def test_under_production_settings_demo_accounts_never_get_the_published_passwor
     from core import demo
 
     out = io.StringIO()
-    with override_settings(DEBUG=False):
+    with override_settings(PRODUCTION=True):
         demo.generate(scale=0.01, rng=random.Random(1), stdout=out)
     users = list(User.objects.all())
     assert len(users) == len(Role.values)

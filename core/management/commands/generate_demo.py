@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: float, seed: int, force: bool = False, **options):
-        if not settings.DEBUG and not force:
+        if settings.PRODUCTION and not force:
             raise CommandError(
                 "DJANGO_DEBUG=0: this looks like a production database. generate_demo fills it "
                 "with invented people, facilities and money; pass --force if you mean it (the "
