@@ -15,6 +15,7 @@ import django_filters
 from django.contrib import admin
 from django.db import models
 from django.template import Node, Variable
+from django.template.base import FilterExpression
 from django.template.context import BaseContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -327,13 +328,31 @@ class InvalidTemplateVariable(str):
     def __mod__(self, variable):
         context, origin = _rendering()
         if origin is None or "/site-packages/" in origin:
-            return ""
+            return _as_in_production(variable)
         name = str(getattr(variable, "var", variable))
         if name.startswith(("request.GET.", "request.POST.")):
-            return ""
+            return _as_in_production(variable)
         if context is not None and _passes_through_empty(name, context):
-            return ""
+            return _as_in_production(variable)
         raise NameError(f"template variable {name!r} is not defined ({origin})")
+
+
+def _as_in_production(variable):
+    """What production renders: the expression's filters applied to "" (Django skips them when
+    string_if_invalid is set, which would hide a failing filter argument such as
+    `|default:row.recorded_by.username`: a 500 in production)."""
+    for frame_info in inspect.stack(context=0)[2:12]:
+        local = frame_info.frame.f_locals
+        expression = local.get("self")
+        if isinstance(expression, FilterExpression) and expression.var is variable:
+            context = local["context"]
+            engine = context.template.engine
+            saved, engine.string_if_invalid = engine.string_if_invalid, ""
+            try:
+                return expression.resolve(context)
+            finally:
+                engine.string_if_invalid = saved
+    return ""
 
 
 def _rendering():

@@ -146,3 +146,11 @@ def test_a_missing_variable_in_a_portal_template_fails_the_crawl(demo, db):
         template.render({"facility": object()})
     # an empty optional relation renders empty, as in production
     assert template.render({"facility": None}) == ""
+    # and a filter argument through it fails, as in production (issue 10's facility page)
+    from django.template import VariableDoesNotExist
+
+    argument = engines["django"].from_string("{{ r.by.name|default:r.by.username }}")
+    for node in argument.template.nodelist:
+        node.origin.name = "/work/templates/facilities/x.html"
+    with pytest.raises(VariableDoesNotExist):
+        argument.render({"r": {"by": None}})
