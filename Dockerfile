@@ -1,7 +1,8 @@
-# Production image: gunicorn serves the portal, whitenoise the static files.
+# Production image: gunicorn serves the portal, whitenoise the static files; nginx in front
+# (docker-compose.yml, deploy/nginx.conf). Production is the default: DJANGO_DEBUG=0.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DJANGO_DEBUG=0
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
@@ -13,10 +14,15 @@ COPY funding ./funding
 RUN pip install --upgrade pip && pip install .
 COPY . .
 
-# collectstatic needs settings that import; these build-time values never reach a container.
-RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+# Under DJANGO_DEBUG=0 (above): the manifest storage, as at run time, so the manifest is written.
+# The secret and hosts only let the settings import; they are not ENV, so never reach a
+# container (which refuses to start without its own DJANGO_SECRET_KEY).
+# tests/test_production_static.py runs this line as written.
+RUN DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 eldercare && mkdir -p /app/var && chown -R eldercare /app/var
 USER eldercare
 EXPOSE 8000
+# gunicorn takes X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (default 127.0.0.1; the
+# compose file names the proxy's address).
 CMD ["gunicorn", "eldercare.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]

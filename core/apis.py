@@ -64,5 +64,5 @@ class CurrentUserViewSet(viewsets.ViewSet):
 
     serializer_class = CurrentUserSerializer
 
-    def list(self, request, format=None):  # /me.json too
+    def list(self, request, format=None):  # format: the router's .json suffix
         return Response(CurrentUserSerializer(request.user).data)

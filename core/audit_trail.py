@@ -134,9 +134,11 @@ def _field(model, name):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except Exception:  # FieldDoesNotExist: a count or an extra key
         return None
+    # A batch entry's count may share its name with a reverse relation ("visits"): a count.
+    return field if getattr(field, "concrete", False) else None
 
 
 def _pk(value):

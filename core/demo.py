@@ -2,6 +2,9 @@
 
 import csv
 import io
+import secrets
+
+from django.conf import settings
 
 from core.models import Region, User
 from core.regions import RegionLevel
@@ -135,12 +138,21 @@ def _demo_users(stdout) -> None:
         ("visitor", "李秀珍", Role.VISITOR, village, None),
         ("finance", "张立新", Role.PARTNER, province, [Dataset.FUNDING, Dataset.INDICATORS]),
     ]
-    stdout.write(f"Demo accounts (demo only; password for all: {DEMO_PASSWORD})")
+    # Under production settings (generate_demo --force) never the published demo password:
+    # a random one per account, printed once.
+    published = not settings.PRODUCTION
+    if published:
+        stdout.write(f"Demo accounts (demo only; password for all: {DEMO_PASSWORD})")
+    else:
+        stdout.write("Demo accounts (production settings: random passwords, shown only now)")
     for username, full_name, role, region, datasets in accounts:
         if not User.objects.filter(username=username).exists():
+            password = DEMO_PASSWORD if published else secrets.token_urlsafe(12)
+            if not published:
+                stdout.write(f"  {username:<10} password {password}")
             user_create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password=password,
                 role=role,
                 region=region,
                 first_name=full_name,

@@ -34,6 +34,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Production as configured (DJANGO_DEBUG=0). The test runner turns DEBUG off, never this;
+# production-only guards (generate_demo) read it.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -232,12 +235,21 @@ API_JSON_MAX_BYTES = int(os.environ.get("ELDERCARE_API_JSON_MAX_BYTES", str(1024
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # DJANGO_HTTPS=0: served over plain HTTP (the proxy has no certificate yet): no redirect to an
+    # HTTPS port nothing serves, cookies not marked Secure (browsers would drop them), no HSTS.
+    HTTPS = env_bool("DJANGO_HTTPS", default=True)
+    # Behind the proxy: gunicorn sets the request's scheme from X-Forwarded-Proto only for the
+    # proxy's address (--forwarded-allow-ips); Django trusts the header itself only if told so
+    # (the app must then be reachable through a proxy that overwrites it, never directly).
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the container health check speaks plain HTTP
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
+    SECURE_HSTS_SECONDS = (
+        int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -109,4 +109,5 @@ def test_user_create_gives_partner_grants_and_admin_the_admin_site(tree):
 
 def test_health_check_answers_without_login(client, db):
     response = client.get("/healthz/")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    # a page rendered through the template engine and the static files (tests/test_deploy.py)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")

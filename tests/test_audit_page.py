@@ -330,3 +330,30 @@ def test_an_adjustments_own_steps_are_labelled_on_the_original(client, admin, us
     rows = client.get(reverse("funding:detail", args=[allocation.pk])).context["audit"]
     created = next(row for row in rows if row.entry.action == "create" and not row.other_object)
     assert [change.label for change in created.changes][:3] == ["补助项目", "年度", "来源"]
+
+
+def test_a_count_named_like_a_reverse_relation_reads_as_a_count(client, users):
+    """An import's batch entry counts "visits"; VisitUpload has a reverse relation of that name."""
+    from core.models import AuditEntry
+    from core.services import audit_record
+    from tests.factories import ElderFactory
+    from visits.models import VisitUpload
+
+    ElderFactory()
+    upload = VisitUpload.objects.create(
+        uploader=users[Role.COUNTY_OFFICER],
+        original_name="log.csv",
+        file_format="csv",
+        file_size=1,
+        region=users[Role.COUNTY_OFFICER].region,
+    )
+    audit_record(
+        actor=users[Role.COUNTY_OFFICER],
+        action="import",
+        obj=upload,
+        before=None,
+        after={"visits": 3, "referrals": 1},
+    )
+    assert AuditEntry.objects.filter(action="import").exists()
+    client.force_login(users[Role.PROVINCIAL_ADMIN])
+    assert client.get("/audit/").status_code == 200

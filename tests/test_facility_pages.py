@@ -184,3 +184,26 @@ def test_list_page_query_count_does_not_grow_with_rows(
     facility = Facility.objects.first()
     with django_assert_max_num_queries(10):
         client.get(reverse("facilities:detail", args=[facility.pk]))
+
+
+def test_detail_shows_capacity_records_without_a_recorder(client, users, facilities):
+    # given a history row written by the demo or an import: nobody recorded it
+    from facilities.models import CapacityRecord
+
+    facility = facilities["hc_town"]
+    CapacityRecord.objects.create(
+        facility=facility,
+        effective_date="2022-01-01",
+        status="operating",
+        total_beds=10,
+        nursing_beds=5,
+        dementia_beds=0,
+        residents=3,
+        recorded_by=None,
+    )
+    # when an officer opens the facility page
+    client.force_login(users[Role.COUNTY_OFFICER])
+    response = client.get(reverse("facilities:detail", args=[facility.pk]))
+    # then the page renders, the row naming no recorder
+    assert response.status_code == 200
+    assert "2022-01-01" in response.content.decode()

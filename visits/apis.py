@@ -313,7 +313,7 @@ class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(upload).data)
 
     @action(detail=True, methods=["get"], url_path="errors")
-    def errors(self, request, pk=None, format=None):
+    def errors(self, request, pk=None, format=None):  # format: the .json suffix
         """The error report: row, column, value, message; ?format=csv or xlsx (default)."""
         file_format = "csv" if request.query_params.get("format") == "csv" else "xlsx"
         return error_report(request.user, self.get_object(), file_format)

@@ -2,6 +2,7 @@ import random
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import module_has_submodule
 
@@ -16,8 +17,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=0.05)
         parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run under production settings (DJANGO_DEBUG=0) too; the demo accounts then "
+            "get random passwords, printed once.",
+        )
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, force: bool = False, **options):
+        if settings.PRODUCTION and not force:
+            raise CommandError(
+                "DJANGO_DEBUG=0: this looks like a production database. generate_demo fills it "
+                "with invented people, facilities and money; pass --force if you mean it (the "
+                "demo accounts then get random passwords, printed once)."
+            )
         if not 0 < scale <= 2:
             raise CommandError("--scale must be above 0 and at most 2 (1 = the real province)")
         for config in apps.get_app_configs():
