@@ -45,7 +45,7 @@ def test_plan_approve_disburse_through_the_pages(users, last_year, live_server, 
     login(page, live_server, "admin")
     page.goto(f"{live_server.url}/funding/new/")
     page.select_option("#id_program", label="巡访关爱服务购买")
-    page.fill("#id_year", "2023")
+    page.select_option("#id_year", "2023")
     page.select_option("#id_source", "lottery")
     page.select_option("#id_region", label="珲春市（延边朝鲜族自治州）")
     page.fill("#id_amount", "2500000")  # over the budget: refused with the figures
