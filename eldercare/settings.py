@@ -188,6 +188,11 @@ UPLOAD_MAX_UNPACKED_BYTES = int(
     os.environ.get("ELDERCARE_UPLOAD_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Offline visitor app ---------------------------------------------------------------------
+
+# A phone drops its cached list of people when it was not refreshed for this many days.
+OFFLINE_MAX_AGE_DAYS = int(os.environ.get("ELDERCARE_OFFLINE_MAX_AGE_DAYS", "7"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security (production) --------------------------------------------------------------------

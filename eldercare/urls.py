@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from visits import offline_views
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links; send them to the vendored icon."""
@@ -12,6 +14,8 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="web-manifest"),
     path("", include("core.urls")),
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),

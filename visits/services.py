@@ -337,7 +337,7 @@ VISIT_CONTENT_FIELDS = (
 def _same_visit(visit: Visit, *, elder: Elder, visitor: Visitor, fields: dict) -> bool:
     if visit.elder_id != elder.pk or visit.visitor_id != visitor.pk:
         return False
-    defaults = {name: Assessment.NORMAL for name in DIMENSIONS}
+    defaults = dict.fromkeys(DIMENSIONS, Assessment.NORMAL)
     for name in VISIT_CONTENT_FIELDS:
         sent = fields.get(name, defaults.get(name, ""))
         if getattr(visit, name) != sent:
@@ -359,10 +359,10 @@ def visit_record_once(
     existing = Visit.objects.filter(client_id=client_id).first()
     if existing is None:
         try:
-            return (
-                visit_record(user=user, client_id=client_id, elder=elder, visitor=visitor, **fields),
-                False,
+            visit = visit_record(
+                user=user, client_id=client_id, elder=elder, visitor=visitor, **fields
             )
+            return visit, False
         except ClientIdTaken:
             existing = Visit.objects.get(client_id=client_id)
     if user is None or existing.recorded_by_id != user.pk:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
+from core.roles import Role
 from core.selectors import region_choices
 from visits import selectors, services
 from visits.filters import ElderFilter, ReferralBoardFilter
@@ -232,5 +233,8 @@ def work_list(request):
             "areas": _areas(request.user),
             "today": today,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
+            # Visitors get the offline app (installable, works without a signal).
+            "offline_app": request.user.role == Role.VISITOR
+            and getattr(request.user, "visitor_profile", None) is not None,
         },
     )

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0001_initial'),
+        ("visits", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visit',
-            name='client_id',
-            field=models.UUIDField(blank=True, null=True, verbose_name='phone-made id'),
+            model_name="visit",
+            name="client_id",
+            field=models.UUIDField(blank=True, null=True, verbose_name="phone-made id"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('client_id',), name='visit_unique_client_id'),
+            model_name="visit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_id__isnull", False)),
+                fields=("client_id",),
+                name="visit_unique_client_id",
+            ),
         ),
     ]
