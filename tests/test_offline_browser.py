@@ -96,7 +96,7 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
     )
     page = context.new_page()
     errors = []
-    page.on("pageerror", errors.append)
+    page.on("pageerror", lambda error: errors.append(error))
 
     # given the visitor logged in once online and opened the offline work list
     login(page, live_server, "visitor")
