@@ -333,11 +333,14 @@
     return "later";
   }
 
-  async function sync() {
+  /* Send what is queued, then refresh the list: at once when something was sent or when asked
+   * (button, network back), otherwise at most every five minutes. */
+  async function sync(force) {
     if (syncing || !navigator.onLine) return;
     syncing = true;
     try {
       const items = (await myQueue()).filter((i) => i.status === "pending" || i.status === "sending");
+      force = force === true || items.length > 0;
       for (const item of items.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
         const outcome = await sendOne(item);
         // A lost answer leaves the visit queued (its id makes resending safe); the others
@@ -345,9 +348,10 @@
         if (outcome === "network" && navigator.onLine) continue;
         if (outcome !== "ok") break;
       }
-      await refresh(true);
+      await refresh(force);
     } finally {
       syncing = false;
+      if ($("notice").textContent === M.savedSending) notice(""); // each visit now shows its answer
       await render();
     }
   }
@@ -416,7 +420,7 @@
       await render();
     }
   });
-  $("sync-now").addEventListener("click", () => sync());
+  $("sync-now").addEventListener("click", () => sync(true));
   let flash = null; // a notice for the view the app is going to
   function go(hash, message) {
     flash = message || null;
@@ -433,7 +437,7 @@
     flash = null;
     render();
   });
-  window.addEventListener("online", () => { renderStatus(); sync(); });
+  window.addEventListener("online", () => { renderStatus(); sync(true); });
   window.addEventListener("offline", () => renderStatus());
   setInterval(() => { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
 
@@ -443,7 +447,7 @@
     await db.queue.where("status").equals("sending").modify({ status: "pending" });
     await dropStaleList();
     await render();
-    if (navigator.onLine) await sync();
+    if (navigator.onLine) await sync(true);
     document.body.dataset.offlineReady = "1";
   }
 
