@@ -270,3 +270,38 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
     assert left == {"dbs": [], "caches": [], "workers": 0}
     assert errors == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_list_not_refreshed_for_too_long_leaves_the_phone(
+    users, village, live_server, worker_network, browser
+):
+    # given a phone that downloaded its list, then recorded a visit offline
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, timezone_id="Asia/Shanghai"
+    )
+    page = context.new_page()
+    login(page, live_server, "visitor")
+    page.goto(f"{live_server.url}/visits/offline/")
+    page.wait_for_selector("body[data-offline-ready='1']")
+    page.wait_for_selector("html[data-worker=ready]", state="attached")
+    context.set_offline(True)
+    page.wait_for_selector("#net-status[data-state=offline]")
+    record(page, "朴永哲", assessments=[("health", "正常")])
+    page.wait_for_selector("#view-list:not([hidden])")
+    # when the list was last refreshed eight days ago (the limit is seven) and the app opens
+    page.evaluate(
+        """() => window.EldercareStore.setMeta(
+            "refreshedAt", new Date(Date.now() - 8 * 86400000).toISOString())"""
+    )
+    page.reload()
+    page.wait_for_selector("body[data-offline-ready='1']")
+    # then the people are gone from the phone, the unsent visit stays
+    assert "已超过 7 天未更新，已从本机删除" in page.locator("#notice").inner_text()
+    assert page.locator("#offline-work-list [data-elder]").count() == 0
+    assert "名单尚未下载" in page.locator("#freshness").inner_text()
+    assert page.evaluate("() => window.EldercareStore.db.elders.count()") == 0
+    assert queue_count(page) == "1"
+    page.screenshot(path=ARTIFACTS / "offline-6-stale-list-dropped.png", full_page=True)
+    context.close()

@@ -51,9 +51,11 @@ async function shellFromNetworkOrCache(request) {
   }
 }
 
-async function pageOrShell(request) {
+/* The network's page; the shell when there is none (for the visitor's work pages also when
+ * the network is too slow to answer in time: the shell can do their work). */
+async function pageOrShell(request, timeoutMs) {
   try {
-    return await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    return await (timeoutMs ? withTimeout(fetch(request), timeoutMs) : fetch(request));
   } catch (error) {
     const cached = await caches.match(SHELL_URL);
     if (cached) return cached;
@@ -74,9 +76,9 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname === SHELL_URL) {
     event.respondWith(shellFromNetworkOrCache(request));
   } else if (SHELL_ROUTES.some((route) => route.test(url.pathname))) {
-    event.respondWith(pageOrShell(request));
+    event.respondWith(pageOrShell(request, NETWORK_TIMEOUT_MS));
   } else if (url.pathname.startsWith("/visits/")) {
-    event.respondWith(pageOrShell(request)); // the shell says this page needs the network
+    event.respondWith(pageOrShell(request, 0)); // offline, the shell says this page needs the network
   }
 });
 
