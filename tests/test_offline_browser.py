@@ -274,7 +274,7 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_list_not_refreshed_for_too_long_leaves_the_phone(
+def test_a_stale_list_leaves_the_phone_and_logout_asks_about_unsent_visits(
     users, village, live_server, worker_network, browser
 ):
     # given a phone that downloaded its list, then recorded a visit offline
@@ -304,4 +304,29 @@ def test_a_list_not_refreshed_for_too_long_leaves_the_phone(
     assert page.evaluate("() => window.EldercareStore.db.elders.count()") == 0
     assert queue_count(page) == "1"
     page.screenshot(path=ARTIFACTS / "offline-6-stale-list-dropped.png", full_page=True)
+
+    # and logging out with a visit not yet stored asks first (the server stays unreachable)
+    context.route("**/api/v1/visits/", lambda route: route.abort())
+    context.set_offline(False)
+    page.wait_for_selector("#net-status[data-state=online]")
+    page.locator(".navbar-toggler").click()
+    page.locator("nav .dropdown-toggle").click()
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.locator("#logout-form button").click()
+    page.wait_for_timeout(500)
+    assert questions == ["本机还有 1 条巡访尚未保存到系统，退出登录将删除它们。仍要退出吗？"]
+    assert page.url.startswith(f"{live_server.url}/visits/offline/")  # still logged in
+    assert page.evaluate("() => window.EldercareStore.db.queue.count()") == 1
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    if not page.locator("#logout-form button").is_visible():
+        page.locator("nav .dropdown-toggle").click()
+    page.locator("#logout-form button").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
     context.close()
