@@ -95,8 +95,9 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
         viewport=PHONE, is_mobile=True, has_touch=True, timezone_id="Asia/Shanghai"
     )
     page = context.new_page()
-    errors = []
+    errors, requested = [], []
     page.on("pageerror", lambda error: errors.append(error))
+    context.on("request", lambda request: requested.append(request.url))
 
     # given the visitor logged in once online and opened the offline work list
     login(page, live_server, "visitor")
@@ -269,6 +270,8 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
     )
     assert left == {"dbs": [], "caches": [], "workers": 0}
     assert errors == []
+    # nothing loaded from outside the portal, the worker's requests included
+    assert requested and all(url.startswith(base) for url in requested), set(requested)
     context.close()
 
 
