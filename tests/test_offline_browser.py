@@ -333,3 +333,39 @@ def test_a_stale_list_leaves_the_phone_and_logout_asks_about_unsent_visits(
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_signal_drops_on_the_online_visit_form(
+    users, village, live_server, worker_network, browser
+):
+    # given a visitor on the server's visit form, with the offline app installed
+    base = live_server.url
+    elder = village["elders"]["normal"]
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, timezone_id="Asia/Shanghai"
+    )
+    page = context.new_page()
+    login(page, live_server, "visitor")
+    page.goto(f"{base}/visits/offline/")
+    page.wait_for_selector("html[data-worker=ready]", state="attached")
+    page.goto(f"{base}/visits/elders/{elder.pk}/visit/")
+    page.wait_for_selector("#visit-form")
+    page.locator("[data-dimension=needs] label", has_text="关注").click()
+    page.fill("#id_needs_note", "冬季取暖煤不够")
+    # when the signal drops before saving
+    context.set_offline(True)
+    page.click("#visit-form button[type=submit]")
+    # then the visit waits on the phone, in the offline app
+    page.wait_for_url(f"{base}/visits/offline/")
+    page.wait_for_selector("body[data-offline-ready='1']")
+    assert queue_count(page) == "1"
+    assert "朴永哲" in page.locator("#queue-list").inner_text()
+    # and it is stored when the network returns
+    context.set_offline(False)
+    page.wait_for_selector("#queue-list [data-status=stored]", state="attached")
+    stored = page.request.get(f"{base}/api/v1/visits/?elder={elder.pk}").json()["results"]
+    assert [(v["needs"], v["needs_note"]) for v in stored] == [("attention", "冬季取暖煤不够")]
+    page.screenshot(path=ARTIFACTS / "offline-7-form-fallback.png", full_page=True)
+    context.close()

@@ -37,6 +37,7 @@ SHELL_ASSETS = (
     "js/offline/app.js",
     "js/offline/register.js",
     "js/offline/logout.js",
+    "js/offline/form_fallback.js",
     "icons/visitor-192.png",
     "icons/visitor-512.png",
     "icons/visitor.svg",

@@ -23,6 +23,11 @@ def _can(user, roles) -> bool:
     return user.is_superuser or user.role in roles
 
 
+def _offline_app(user) -> bool:
+    """Visitors get the offline app (installable, works without a signal)."""
+    return user.role == Role.VISITOR and getattr(user, "visitor_profile", None) is not None
+
+
 def _areas(user):
     """Townships (and counties) to narrow a list by."""
     return region_choices(user=user, levels=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
@@ -134,7 +139,15 @@ def visit_create(request, pk):
             # Field staff go from door to door: back to the work list for the next person.
             return redirect("visits:worklist")
     return render(
-        request, "visits/visit_form.html", {"section": "visits", "form": form, "elder": elder}
+        request,
+        "visits/visit_form.html",
+        {
+            "section": "visits",
+            "form": form,
+            "elder": elder,
+            # A visitor losing the signal on this form keeps the visit on the phone.
+            "offline_app": _offline_app(request.user),
+        },
     )
 
 
@@ -233,8 +246,6 @@ def work_list(request):
             "areas": _areas(request.user),
             "today": today,
             "can_record": _can(request.user, services.VISIT_RECORDERS),
-            # Visitors get the offline app (installable, works without a signal).
-            "offline_app": request.user.role == Role.VISITOR
-            and getattr(request.user, "visitor_profile", None) is not None,
+            "offline_app": _offline_app(request.user),
         },
     )
