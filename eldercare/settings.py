@@ -226,6 +226,11 @@ UPLOAD_MAX_UNPACKED_BYTES = int(
     os.environ.get("ELDERCARE_UPLOAD_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Offline visitor app ---------------------------------------------------------------------
+
+# A phone drops its cached list of people when it was not refreshed for this many days.
+OFFLINE_MAX_AGE_DAYS = int(os.environ.get("ELDERCARE_OFFLINE_MAX_AGE_DAYS", "7"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # JSON bodies (the API) above this are refused with 413 before they are read (core.middleware).
 API_JSON_MAX_BYTES = int(os.environ.get("ELDERCARE_API_JSON_MAX_BYTES", str(1024 * 1024)))

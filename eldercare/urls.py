@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.views import PortalLoginView
+from visits import offline_views
 
 
 def favicon(request):
@@ -14,6 +15,8 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="web-manifest"),
     path("", include("core.urls")),
     path("facilities/", include("facilities.urls")),
     path("visits/", include("visits.urls")),

@@ -4,6 +4,7 @@ and never left behind (nor the change made) when the service fails."""
 
 import datetime
 import inspect
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -258,6 +259,19 @@ WRITES = {
         "officer",
         lambda w: visit_services.visit_record(
             user=w.officer, elder=w.elder, visitor=w.visitor, visited_on=DAY, method="in_person"
+        ),
+    ),
+    "visits.services.visit_record_once": (
+        "visits.visit",
+        "create",
+        "officer",
+        lambda w: visit_services.visit_record_once(
+            user=w.officer,
+            client_id=uuid.UUID("8a5c1f4e-3b2d-4c6a-9e7f-1d2c3b4a5e6f"),
+            elder=w.elder,
+            visitor=w.visitor,
+            visited_on=DAY,
+            method="in_person",
         ),
     ),
     "visits.services.visits_bulk_record": (

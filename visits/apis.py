@@ -1,5 +1,8 @@
+import uuid
+
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -109,6 +112,12 @@ class ElderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
 
 class VisitSerializer(serializers.ModelSerializer):
+    """A visit; `client_id` (or the `Idempotency-Key` header) is the phone-made id: the same
+    id sent again stores nothing new and answers 200 with `duplicate: true`."""
+
+    client_id = serializers.UUIDField(required=False, allow_null=True)
+    duplicate = serializers.SerializerMethodField()
+
     class Meta:
         model = Visit
         fields = [
@@ -129,6 +138,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "notes",
             "source",
             "created_at",
+            "client_id",
+            "duplicate",
         ]
         read_only_fields = ["source", "created_at"]
         validators = []
@@ -150,16 +161,57 @@ class VisitSerializer(serializers.ModelSerializer):
             fields["visitor"].queryset = Visitor.objects.visible_to(request.user)
         return fields
 
+    def get_duplicate(self, visit) -> bool:
+        return getattr(visit, "duplicate", False)
+
+    def validate(self, attrs):
+        request = self.context.get("request")
+        header = request.headers.get("Idempotency-Key", "").strip() if request else ""
+        if header:
+            try:
+                key = uuid.UUID(header)
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"client_id": _("The Idempotency-Key header must be a UUID.")}
+                ) from None
+            if attrs.get("client_id") not in (None, key):
+                raise serializers.ValidationError(
+                    {"client_id": _("The Idempotency-Key header and client_id differ.")}
+                )
+            attrs["client_id"] = key
+        return attrs
+
     def create(self, validated_data):
-        return services.visit_record(
-            user=self.context["request"].user, source="api", **validated_data
+        user = self.context["request"].user
+        client_id = validated_data.pop("client_id", None)
+        if client_id is None:
+            return services.visit_record(user=user, source="api", **validated_data)
+        visit, duplicate = services.visit_record_once(
+            user=user, client_id=client_id, source="api", **validated_data
         )
+        visit.duplicate = duplicate
+        return visit
 
 
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """POST with an `Idempotency-Key` header (a UUID made on the phone): 201 stored, 200 the
+    same visit already stored (`duplicate`), 409 the key names a visit with other content."""
+
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
     permission_classes = [ReadOnlyRolesCannotWrite]
+
+    def create(self, request, *args, **kwargs):
+        try:
+            response = super().create(request, *args, **kwargs)
+        except services.IdempotencyConflict as conflict:
+            body = {"code": "idempotency_conflict", "detail": conflict.message}
+            if conflict.visit is not None:
+                body["visit"] = conflict.visit.pk
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        if response.data.get("duplicate"):
+            response.status_code = status.HTTP_200_OK
+        return response
 
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user).order_by("-visited_on", "-id")

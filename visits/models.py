@@ -319,6 +319,10 @@ class Visit(models.Model):
         db_constraint=False,
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The id the visitor's phone made when the visit was recorded offline: the idempotency key
+    # of POST /api/v1/visits/, so a visit sent twice is stored once. Unique where set: a partial
+    # index, so the uploaded rows (no phone id) add nothing to maintain during COPY.
+    client_id = models.UUIDField(_("phone-made id"), null=True, blank=True)
 
     objects = VisitQuerySet.as_manager()
 
@@ -330,7 +334,12 @@ class Visit(models.Model):
             # The same person, day and visitor is the same visit: uploads rely on it.
             models.UniqueConstraint(
                 fields=["elder", "visited_on", "visitor"], name="visit_unique_per_day_visitor"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=Q(client_id__isnull=False),
+                name="visit_unique_client_id",
+            ),
         ]
         indexes = [models.Index(fields=["visited_on"], name="visit_date_idx")]
 

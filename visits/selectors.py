@@ -111,3 +111,37 @@ def work_list(*, user, today: datetime.date, within=None, month: datetime.date |
         .select_related("village", "village__parent", "assigned_visitor")
         .order_by(F("last_visit").asc(nulls_first=True), "village__code", "name")
     )
+
+
+OFFLINE_RECENT_VISITS = 3
+
+
+def offline_bundle(*, user, today: datetime.date) -> list[Elder]:
+    """What a visitor's phone keeps for offline work: this month's key elders of the
+    visitor's own area (never wider) with their last visits, in the work-list order.
+
+    Three queries whatever the number of people: elders, their recent visits, the visitors.
+    """
+    start, _end = month_bounds(today.year, today.month)
+    elders = list(
+        Elder.objects.visible_to(user)
+        .key_in_month(today.year, today.month)
+        .annotate(last_visit=Max("visits__visited_on"))
+        .select_related("village")
+        .order_by(F("last_visit").asc(nulls_first=True), "village__code", "name")
+    )
+    recent: dict[int, list[Visit]] = {}
+    if elders:
+        visits = (
+            Visit.objects.filter(elder_id__in=[e.pk for e in elders])
+            .select_related("visitor")
+            .order_by("elder_id", "-visited_on", "-id")
+        )
+        for visit in visits.filter(visited_on__gte=start - datetime.timedelta(days=400)):
+            kept = recent.setdefault(visit.elder_id, [])
+            if len(kept) < OFFLINE_RECENT_VISITS:
+                kept.append(visit)
+    for elder in elders:
+        elder.recent_visits = recent.get(elder.pk, [])
+        elder.visited_this_month = bool(elder.last_visit and elder.last_visit >= start)
+    return elders

@@ -391,6 +391,7 @@ def visit_record(
     safety: str = Assessment.NORMAL,
     needs: str = Assessment.NORMAL,
     source: str = "form",
+    client_id: uuid.UUID | None = None,
     **details,
 ) -> Visit:
     """Record a visit; every urgent dimension opens a referral and alerts the county at once."""
@@ -423,6 +424,7 @@ def visit_record(
         needs=needs,
         source=source,
         recorded_by=user,
+        client_id=client_id,
         **details,
     )
     visit.full_clean(exclude=["elder", "visitor", "recorded_by"], validate_unique=False)
@@ -430,6 +432,8 @@ def visit_record(
         with transaction.atomic():
             visit.save()
     except IntegrityError:
+        if client_id is not None and Visit.objects.filter(client_id=client_id).exists():
+            raise ClientIdTaken from None
         raise ValidationError(
             {
                 "visited_on": _("%(visitor)s already recorded a visit to %(name)s on %(date)s.")
@@ -439,6 +443,83 @@ def visit_record(
     audit_record(actor=user, action="create", obj=visit, after=audit_snapshot(visit))
     _open_urgent_referrals([visit], user)
     return visit
+
+
+class ClientIdTaken(Exception):
+    """Another request stored a visit under this phone-made id first."""
+
+
+class IdempotencyConflict(Exception):
+    """A phone-made id already names a visit with other content (the API answers 409)."""
+
+    def __init__(self, message: str, visit: Visit | None = None):
+        super().__init__(message)
+        self.message = message
+        self.visit = visit
+
+
+# What a phone sends for one visit: the same values mean the same visit.
+VISIT_CONTENT_FIELDS = (
+    "visited_on",
+    "method",
+    "health",
+    "health_note",
+    "finances",
+    "finances_note",
+    "safety",
+    "safety_note",
+    "needs",
+    "needs_note",
+    "notes",
+)
+
+
+def _same_visit(visit: Visit, *, elder: Elder, visitor: Visitor, fields: dict) -> bool:
+    if visit.elder_id != elder.pk or visit.visitor_id != visitor.pk:
+        return False
+    defaults = dict.fromkeys(DIMENSIONS, Assessment.NORMAL)
+    for name in VISIT_CONTENT_FIELDS:
+        sent = fields.get(name, defaults.get(name, ""))
+        if getattr(visit, name) != sent:
+            return False
+    return sorted(visit.helps_needed or []) == sorted(fields.get("helps_needed") or [])
+
+
+@transaction.atomic
+def visit_record_once(
+    *, user, client_id: uuid.UUID, elder: Elder, visitor: Visitor, **fields
+) -> tuple[Visit, bool]:
+    """Record a visit made on a phone under its phone-made id (the idempotency key).
+
+    Returns (visit, duplicate): the same id sent again with the same content gives back the
+    stored visit (no second referral, no second notification); with other content, or from
+    another account, it raises IdempotencyConflict. A refused visit stores nothing, so the
+    corrected one may be sent under the same id.
+    """
+    existing = Visit.objects.filter(client_id=client_id).first()
+    if existing is None:
+        try:
+            visit = visit_record(
+                user=user, client_id=client_id, elder=elder, visitor=visitor, **fields
+            )
+            return visit, False
+        except ClientIdTaken:
+            existing = Visit.objects.get(client_id=client_id)
+    if user is None or existing.recorded_by_id != user.pk:
+        # Never say what another account stored under this id.
+        raise IdempotencyConflict(
+            _("This phone-made id (%(key)s) is already used by another visit.") % {"key": client_id}
+        )
+    if _same_visit(existing, elder=elder, visitor=visitor, fields=fields):
+        return existing, True
+    raise IdempotencyConflict(
+        _(
+            "This phone-made id (%(key)s) is already used for another visit with different "
+            "content (visit of %(name)s on %(date)s). Record the changed visit as a new one."
+        )
+        % {"key": client_id, "name": existing.elder.name, "date": existing.visited_on.isoformat()},
+        visit=existing,
+    )
 
 
 # --- Referrals ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.access import guard_patterns
 from core.roles import Dataset
-from visits import upload_views, views
+from visits import offline_views, upload_views, views
 
 app_name = "visits"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("referrals/", views.referral_board, name="referrals"),
     path("referrals/<int:pk>/", views.referral_update, name="referral-update"),
     path("worklist/", views.work_list, name="worklist"),
+    path("offline/", offline_views.offline_app, name="offline"),
+    path("offline/data/", offline_views.offline_data, name="offline-data"),
     path("uploads/", upload_views.upload_list, name="uploads"),
     path(
         "uploads/template.<str:file_format>", upload_views.template_download, name="upload-template"

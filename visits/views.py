@@ -14,6 +14,7 @@ from core.filters import filter_errors, filtered
 from core.forms import add_service_errors
 from core.models import Region
 from core.regions import RegionLevel
+from core.roles import Role
 from core.selectors import region_choices
 from visits import selectors, services
 from visits.filters import ElderFilter, ReferralBoardFilter
@@ -26,6 +27,11 @@ PAGE_SIZE = 25
 
 def _can(user, roles) -> bool:
     return user.is_superuser or user.role in roles
+
+
+def _offline_app(user) -> bool:
+    """Visitors get the offline app (installable, works without a signal)."""
+    return user.role == Role.VISITOR and getattr(user, "visitor_profile", None) is not None
 
 
 def _areas(user):
@@ -157,7 +163,15 @@ def visit_create(request, pk):
             # Field staff go from door to door: back to the work list for the next person.
             return redirect("visits:worklist")
     return render(
-        request, "visits/visit_form.html", {"section": "visits", "form": form, "elder": elder}
+        request,
+        "visits/visit_form.html",
+        {
+            "section": "visits",
+            "form": form,
+            "elder": elder,
+            # A visitor losing the signal on this form keeps the visit on the phone.
+            "offline_app": _offline_app(request.user),
+        },
     )
 
 
@@ -276,6 +290,7 @@ def work_list(request):
             "can_record": _can(request.user, services.VISIT_RECORDERS),
             "filter": form,
             "filter_errors": errors,
+            "offline_app": _offline_app(request.user),
         },
         status=400 if errors else 200,
     )
