@@ -85,6 +85,8 @@ class Target(models.Model):
     def clean(self):
         from indicators.definitions import INDICATORS
 
+        if self.indicator not in IndicatorCode.values:
+            return  # the field's own error says so; nothing more to check without it
         definition = INDICATORS[IndicatorCode(self.indicator)]
         if self.region_id is None and not definition.divisible:
             raise ValidationError(

@@ -273,3 +273,13 @@ def test_target_api_read_for_all_written_by_the_administrator(client, users, tre
         "/api/v1/targets/", {"indicator": "dementia_beds", "year": 2026, "value": "10"}
     )
     assert refused.status_code == 400
+
+
+def test_a_target_form_with_nonsense_answers_with_field_errors(client, users):
+    from core.roles import Role
+
+    client.force_login(users[Role.PROVINCIAL_ADMIN])
+    nonsense = dict.fromkeys(["indicator", "region", "year", "value", "comparison", "note"], "abc")
+    response = client.post("/dashboard/targets/new/", nonsense)
+    assert response.status_code == 200
+    assert {"indicator", "year", "value"} <= set(response.context["form"].errors)
