@@ -16,7 +16,7 @@
     const chart = echarts.init(bars);
     chart.setOption({
       grid: { top: 30, left: 50, right: 20, bottom: 70 },
-      tooltip: { trigger: "axis", valueFormatter: format },
+      tooltip: { trigger: "axis", valueFormatter: format, renderMode: "richText" },
       xAxis: { type: "category", data: data.areas.map((a) => a.name), axisLabel: { rotate: 35, interval: 0 } },
       yAxis: { type: "value", max: percent ? 100 : null },
       series: [{
@@ -45,7 +45,7 @@
     const chart = echarts.init(trend);
     chart.setOption({
       grid: { top: 30, left: 50, right: 20, bottom: 30 },
-      tooltip: { trigger: "axis", valueFormatter: format },
+      tooltip: { trigger: "axis", valueFormatter: format, renderMode: "richText" },
       legend: { data: [data.label, data.labels.target] },
       xAxis: { type: "category", data: data.trend.map((t) => t.month) },
       yAxis: { type: "value", max: percent ? 100 : null },
@@ -67,7 +67,11 @@
         const values = data.areas.map((a) => a.value).filter((v) => v !== null);
         const chart = echarts.init(map);
         chart.setOption({
-          tooltip: { trigger: "item", formatter: (p) => p.name + ": " + format(byName[p.name] ? byName[p.name].value : null) },
+          tooltip: {
+            trigger: "item",
+            renderMode: "richText", // on the canvas: no style="" (the CSP)
+            formatter: (p) => p.name + ": " + format(byName[p.name] ? byName[p.name].value : null),
+          },
           visualMap: {
             min: percent ? 0 : Math.min(0, ...values), max: percent ? 100 : Math.max(1, ...values),
             left: 10, bottom: 10, calculable: true, inRange: { color: ["#f8d7da", "#fff3cd", "#198754"] },
