@@ -257,7 +257,9 @@ def test_visits_recorded_offline_sync_once_and_logout_clears(
 
     # logging out empties the phone's store and caches
     page.locator(".navbar-toggler").click()
+    page.wait_for_selector("#main-nav.show")  # the menu has finished opening
     page.locator("nav .dropdown-toggle").click()
+    page.locator("#logout-form button").wait_for(state="visible")
     page.locator("#logout-form button").click()
     page.wait_for_url(f"{base}/accounts/login/")
     page.wait_for_selector("#id_username")
@@ -313,7 +315,9 @@ def test_a_stale_list_leaves_the_phone_and_logout_asks_about_unsent_visits(
     context.set_offline(False)
     page.wait_for_selector("#net-status[data-state=online]")
     page.locator(".navbar-toggler").click()
+    page.wait_for_selector("#main-nav.show")  # the menu has finished opening
     page.locator("nav .dropdown-toggle").click()
+    page.locator("#logout-form button").wait_for(state="visible")
     questions = []
 
     def answer(dialog, accept):
